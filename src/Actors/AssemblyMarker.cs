@@ -1,0 +1,3 @@
+namespace DPlaneOS.Actors;
+
+internal static class AssemblyMarker;
