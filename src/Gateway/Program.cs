@@ -1,6 +1,132 @@
+using System.Text.Json.Serialization;
+using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Hosting;
+using DPlaneOS.Gateway.Auth;
+using DPlaneOS.Gateway.Routes;
+using DPlaneOS.Zfs.Health;
+using DPlaneOS.Zfs.Host;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Scalar.AspNetCore;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
 namespace DPlaneOS.Gateway;
 
-public static class Program
+public class Program
 {
-    public static int Main(string[] args) => 0;
+    public const string DefaultUrls = "http://127.0.0.1:9000";
+
+    public static int Main(string[] args)
+    {
+        var commandLine = CommandLine.Parse(args, out var error);
+        if (error is not null)
+        {
+            Console.Error.WriteLine($"dplaned: {error}");
+            Console.Error.WriteLine(CommandLine.Usage);
+            return 2;
+        }
+
+        var app = Build(commandLine);
+        app.Run();
+        return 0;
+    }
+
+    /// <param name="customize">Lets tests swap host adapters for fakes; the daemon passes null.</param>
+    public static WebApplication Build(CommandLine commandLine, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (commandLine.ConfigFile is not null) builder.Configuration.AddJsonFile(commandLine.ConfigFile, optional: false);
+        builder.Configuration.AddEnvironmentVariables();
+        var overrides = new Dictionary<string, string?>();
+        if (commandLine.DataDir is not null) overrides[$"{DPlaneOSOptions.Section}:DataDir"] = commandLine.DataDir;
+        if (commandLine.Urls is not null) overrides["urls"] = commandLine.Urls;
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? DefaultUrls);
+
+        var options = builder.Configuration.GetSection(DPlaneOSOptions.Section).Get<DPlaneOSOptions>() ?? new DPlaneOSOptions();
+        ConfigureServices(builder, options);
+        customize?.Invoke(builder);
+
+        var app = builder.Build();
+        ConfigurePipeline(app, options);
+        return app;
+    }
+
+    private static void ConfigureServices(WebApplicationBuilder builder, DPlaneOSOptions options)
+    {
+        builder.Host.UseSystemd();
+        builder.Services.AddSerilog((_, logger) => ConfigureLogging(logger, options.Logging));
+
+        var tokens = ApiTokenStore.OpenOrCreate(options.DataDir);
+        builder.Services.AddSingleton(tokens);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var tools = new HostTools(options.Zfs.ZpoolPath, options.Zfs.ZfsPath, options.Zfs.SmartctlPath, options.Zfs.SmbstatusPath)
+        {
+            Timeout = options.Zfs.CommandTimeout,
+        };
+        builder.Services.AddSingleton(tools);
+        builder.Services.AddSingleton<ICommandRunner, CommandRunner>(_ => new CommandRunner());
+        builder.Services.AddSingleton<IZpool, ZpoolCommand>();
+        builder.Services.AddSingleton<IZfs, ZfsCommand>();
+        builder.Services.AddSingleton<ISmartctl>(sp => new SmartctlCommand(sp.GetRequiredService<ICommandRunner>(), tools with { Timeout = options.Smart.PerDiskTimeout }));
+        builder.Services.AddSingleton<ISmbStatus, SmbStatusCommand>();
+        builder.Services.AddSingleton(new DiskDeviceResolver());
+        builder.Services.AddSingleton<ZfsStatusReader>();
+        builder.Services.AddSingleton<SmartReader>();
+
+        builder.Services.AddDPlaneOSActors(options, Path.Combine(AppContext.BaseDirectory, "hocon", "dplaned.conf"));
+
+        builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+        });
+        builder.Services.AddSingleton<SerializedViews>();
+        builder.Services.AddOpenApi("v1");
+    }
+
+    private static void ConfigurePipeline(WebApplication app, DPlaneOSOptions options)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseWebSockets();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("dplaned API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapHealthRoutes();
+        app.MapZfsRoutes();
+
+        var tokens = app.Services.GetRequiredService<ApiTokenStore>();
+        var log = app.Services.GetRequiredService<ILogger<Program>>();
+        log.LogInformation("dplaned starting; data dir {DataDir}; database {Database}", options.DataDir, PersistenceSettings.From(options).Description);
+        if (tokens.CreatedAdminToken)
+            log.LogWarning("Created the admin API token; its clear text is in {TokenFile} (mode 0600), read it once and keep it safe",
+                Path.Combine(options.DataDir, ApiTokenStore.ClearTokenFileName));
+    }
+
+    private static void ConfigureLogging(LoggerConfiguration logger, LoggingOptions logging)
+    {
+        var level = Enum.TryParse<LogEventLevel>(logging.MinimumLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
+        logger.MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .Enrich.FromLogContext();
+        if (string.Equals(logging.Format, "json", StringComparison.OrdinalIgnoreCase))
+            logger.WriteTo.Console(new CompactJsonFormatter());
+        else
+            logger.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");
+    }
 }

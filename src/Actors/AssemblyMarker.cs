@@ -1,3 +1,0 @@
-namespace DPlaneOS.Actors;
-
-internal static class AssemblyMarker;

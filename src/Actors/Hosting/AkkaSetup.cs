@@ -1,0 +1,36 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Akka.Persistence.Sql.Hosting;
+using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DPlaneOS.Actors.Hosting;
+
+/// <summary>Builds the daemon's actor system: HOCON, Serilog logging, SQL persistence and the supervision tree.</summary>
+public static class AkkaSetup
+{
+    public const string SystemName = "dplaneos";
+
+    public static IServiceCollection AddDPlaneOSActors(this IServiceCollection services, DPlaneOSOptions options, string hoconFile)
+    {
+        var persistence = PersistenceSettings.From(options);
+        return services.AddAkka(SystemName, (builder, _) =>
+        {
+            builder
+                .AddHocon(File.ReadAllText(hoconFile), HoconAddMode.Prepend)
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLogger<SerilogLogger>();
+                })
+                .WithSqlPersistence(persistence.ConnectionString, persistence.ProviderName, Akka.Persistence.Hosting.PersistenceMode.Both, autoInitialize: true)
+                .WithActors((system, registry, resolver) =>
+                {
+                    var storage = system.ActorOf(Props.Create(() => new StorageSupervisor()), "storage");
+                    registry.Register<StorageSupervisor>(storage);
+                });
+        });
+    }
+}

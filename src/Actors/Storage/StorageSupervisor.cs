@@ -1,0 +1,25 @@
+using Akka.Actor;
+using Akka.DependencyInjection;
+using Akka.Pattern;
+
+namespace DPlaneOS.Actors.Storage;
+
+/// <summary>
+/// <c>/user/storage</c>: parent of the storage actors. Each child runs under a backoff supervisor
+/// (1 s doubling to 30 s), so a child that keeps crashing cannot spin the CPU, and a crash in one
+/// never touches another.
+/// </summary>
+public sealed class StorageSupervisor : ReceiveActor
+{
+    public StorageSupervisor()
+    {
+        var resolver = DependencyResolver.For(Context.System);
+        var health = Context.ActorOf(Backoff(resolver.Props<ZfsHealthActor>(), "health"), "health");
+        Receive<ZfsHealthActor.Protocol.GetView>(message => health.Forward(message));
+    }
+
+    internal static Props Backoff(Props child, string name) =>
+        BackoffSupervisor.Props(
+            Akka.Pattern.Backoff.OnFailure(child, name, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, maxNrOfRetries: -1)
+                .WithAutoReset(TimeSpan.FromMinutes(1)));
+}

@@ -1,0 +1,121 @@
+using Akka.Actor;
+using Akka.Event;
+using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Zfs.Health;
+
+namespace DPlaneOS.Actors.Storage;
+
+/// <summary>
+/// Holds the ZFS read model the health, capacity, iostat and events routes serve. Pool status is
+/// read on a timer (default 10 s) and SMART on a slower one (default 30 min), so no request ever
+/// spawns a process. Reads run off the actor and come back by PipeTo; a read still out when the
+/// timer fires again is not doubled.
+/// </summary>
+public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
+{
+    private readonly ZfsStatusReader _statusReader;
+    private readonly SmartReader _smartReader;
+    private readonly DPlaneOSOptions _options;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private ZfsHealthView _view;
+    private bool _statusInFlight;
+    private bool _smartInFlight;
+    private HashSet<string> _smartDevices = [];
+
+    public ZfsHealthActor(ZfsStatusReader statusReader, SmartReader smartReader, DPlaneOSOptions options, TimeProvider time)
+    {
+        _statusReader = statusReader;
+        _smartReader = smartReader;
+        _options = options;
+        _time = time;
+        _view = ZfsHealthView.Initial(new CapacityThresholds());
+
+        Receive<Protocol.GetView>(_ => Sender.Tell(_view));
+        Receive<Protocol.RefreshStatus>(_ => StartStatusRead());
+        Receive<Protocol.RefreshSmart>(_ => StartSmartRead());
+        Receive<Protocol.StatusRead>(OnStatusRead);
+        Receive<Protocol.SmartRead>(OnSmartRead);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer("status", Protocol.RefreshStatus.Instance, TimeSpan.Zero, _options.Status.RefreshInterval);
+        Timers.StartPeriodicTimer("smart", Protocol.RefreshSmart.Instance, _options.Smart.RefreshInterval, _options.Smart.RefreshInterval);
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private void StartStatusRead()
+    {
+        if (_statusInFlight) return;
+        _statusInFlight = true;
+        _statusReader.ReadAsync(_stopping.Token)
+            .PipeTo(Self, success: reading => new Protocol.StatusRead(reading), failure: ex => new Protocol.StatusRead(null, ex));
+    }
+
+    private void OnStatusRead(Protocol.StatusRead message)
+    {
+        _statusInFlight = false;
+        if (message.Reading is null)
+        {
+            // The reader returns errors as values; an exception here is a bug, so let supervision restart us.
+            throw new InvalidOperationException("ZFS status read failed unexpectedly", message.Failure);
+        }
+        _view = _view.WithReading(message.Reading, _options.Status.EventsKept);
+        if (!message.Reading.Status.IsOk)
+            _log.Warning("zpool status failed: {0}", message.Reading.Status.Error);
+
+        // A disk we have never read (first start, a new or replaced disk) gets SMART now, not in 30 min.
+        var devices = _view.DevicePaths.ToHashSet();
+        if (!devices.IsSubsetOf(_smartDevices)) StartSmartRead();
+    }
+
+    private void StartSmartRead()
+    {
+        var devices = _view.DevicePaths;
+        if (_smartInFlight) return;
+        _smartInFlight = true;
+        _smartDevices = devices.ToHashSet();
+        _smartReader.ReadAsync(devices, _stopping.Token)
+            .PipeTo(Self, success: observations => new Protocol.SmartRead(observations, null), failure: ex => new Protocol.SmartRead([], ex));
+    }
+
+    private void OnSmartRead(Protocol.SmartRead message)
+    {
+        _smartInFlight = false;
+        if (message.Failure is not null) throw new InvalidOperationException("SMART read failed unexpectedly", message.Failure);
+        _view = _view.WithSmart(message.Observations, _time.GetUtcNow());
+    }
+
+    public static class Protocol
+    {
+        /// <summary>Asks for the current <see cref="ZfsHealthView"/>.</summary>
+        public sealed record GetView
+        {
+            public static readonly GetView Instance = new();
+        }
+
+        internal sealed record RefreshStatus : IDeadLetterSuppression
+        {
+            public static readonly RefreshStatus Instance = new();
+        }
+
+        internal sealed record RefreshSmart : IDeadLetterSuppression
+        {
+            public static readonly RefreshSmart Instance = new();
+        }
+
+        internal sealed record StatusRead(ZfsStatusReading? Reading, Exception? Failure = null);
+
+        internal sealed record SmartRead(IReadOnlyList<SmartObservation> Observations, Exception? Failure);
+    }
+}

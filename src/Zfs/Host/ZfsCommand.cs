@@ -1,0 +1,24 @@
+using DPlaneOS.Zfs.Model;
+using DPlaneOS.Zfs.Parsing;
+
+namespace DPlaneOS.Zfs.Host;
+
+/// <summary><see cref="IZfs"/> over the real <c>zfs</c>.</summary>
+public sealed class ZfsCommand(ICommandRunner runner, HostTools tools) : IZfs
+{
+    public async Task<HostResult<IReadOnlyList<ZfsDatasetProperties>>> GetAsync(
+        IReadOnlyList<string> properties, string? recursiveRoot = null, CancellationToken cancellationToken = default)
+    {
+        if (properties.Count == 0) throw new ArgumentException("At least one property.", nameof(properties));
+        foreach (var property in properties) NameRules.RequireProperty(property);
+        var command = new List<string> { tools.Zfs, "get", "-Hp", "-o", "name,property,value,source", string.Join(',', properties) };
+        if (recursiveRoot is not null)
+        {
+            NameRules.RequireDataset(recursiveRoot);
+            command.Add("-r");
+            command.Add(recursiveRoot);
+        }
+        var run = await runner.RunAsync(command, tools.Timeout, cancellationToken).ConfigureAwait(false);
+        return CommandOutput.Parse(run, text => ZfsGetParser.Parse(text).Map(ZfsDatasetProperties.Group));
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+
+namespace DPlaneOS.Zfs;
+
+/// <summary>
+/// ZFS naming rules for anything that reaches a command line. Commands are run with argument
+/// arrays, so this is not about shell quoting: it stops option injection (<c>-f</c>), path
+/// tricks and names ZFS itself would refuse, with a message that says what is wrong.
+/// </summary>
+public static partial class NameRules
+{
+    private static readonly HashSet<string> ReservedPoolNames =
+        ["mirror", "raidz", "raidz1", "raidz2", "raidz3", "draid", "spare", "log", "cache", "special", "dedup"];
+
+    /// <summary>Null when <paramref name="name"/> is a valid pool name, else why not.</summary>
+    public static string? PoolNameError(string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return "a pool name is required";
+        if (name.Length > 255) return "a pool name has at most 255 characters";
+        if (!PoolPattern().IsMatch(name))
+            return "a pool name starts with a letter and contains only letters, digits, '_', '-', '.' and ':'";
+        if (ReservedPoolNames.Contains(name) || name.StartsWith("raidz", StringComparison.Ordinal) || name.StartsWith("draid", StringComparison.Ordinal))
+            return $"'{name}' is reserved by ZFS";
+        if (CxPattern().IsMatch(name)) return "a pool name may not look like a disk (c0 …)";
+        return null;
+    }
+
+    /// <summary>Null when <paramref name="name"/> is a valid filesystem/volume name (pool/a/b), else why not.</summary>
+    public static string? DatasetNameError(string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return "a dataset name is required";
+        if (name.Length > 255) return "a dataset name has at most 255 characters";
+        if (name.Contains("//", StringComparison.Ordinal)) return "a dataset name may not contain '//'";
+        if (name.EndsWith('/')) return "a dataset name may not end with '/'";
+        var parts = name.Split('/');
+        if (PoolNameError(parts[0]) is { } poolError) return poolError;
+        foreach (var part in parts.Skip(1))
+        {
+            if (part is "." or "..") return "a dataset name may not contain '.' or '..' components";
+            if (!ComponentPattern().IsMatch(part))
+                return $"'{part}' may contain only letters, digits, '_', '-', '.', ':' and ' '";
+        }
+        return null;
+    }
+
+    public static string RequirePool(string name) =>
+        PoolNameError(name) is { } error ? throw new ArgumentException($"Invalid pool name '{name}': {error}.", nameof(name)) : name;
+
+    public static string RequireDataset(string name) =>
+        DatasetNameError(name) is { } error ? throw new ArgumentException($"Invalid dataset name '{name}': {error}.", nameof(name)) : name;
+
+    /// <summary>ZFS property names: lower-case words, user properties with a ':' and feature@ names.</summary>
+    public static string RequireProperty(string property) =>
+        PropertyPattern().IsMatch(property) ? property : throw new ArgumentException($"Invalid ZFS property name '{property}'.", nameof(property));
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.:-]*$")]
+    private static partial Regex PoolPattern();
+
+    [GeneratedRegex("^c[0-9]")]
+    private static partial Regex CxPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_.: -]+$")]
+    private static partial Regex ComponentPattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9_.:@-]*$")]
+    private static partial Regex PropertyPattern();
+}
