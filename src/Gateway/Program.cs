@@ -7,6 +7,7 @@ using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using Serilog;
 using Serilog.Events;
@@ -33,7 +34,10 @@ public class Program
         return 0;
     }
 
-    /// <param name="customize">Lets tests swap host adapters for fakes; the daemon passes null.</param>
+    /// <param name="customize">
+    /// Runs before the daemon's own registrations: tests add settings and register fake host
+    /// adapters, which win because the adapters below are registered with TryAdd.
+    /// </param>
     public static WebApplication Build(CommandLine commandLine, Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -47,11 +51,11 @@ public class Program
         if (commandLine.DataDir is not null) overrides[$"{DPlaneOSOptions.Section}:DataDir"] = commandLine.DataDir;
         if (commandLine.Urls is not null) overrides["urls"] = commandLine.Urls;
         builder.Configuration.AddInMemoryCollection(overrides);
+        customize?.Invoke(builder);
         builder.WebHost.UseUrls(builder.Configuration["urls"] ?? DefaultUrls);
 
         var options = builder.Configuration.GetSection(DPlaneOSOptions.Section).Get<DPlaneOSOptions>() ?? new DPlaneOSOptions();
         ConfigureServices(builder, options);
-        customize?.Invoke(builder);
 
         var app = builder.Build();
         ConfigurePipeline(app, options);
@@ -73,11 +77,11 @@ public class Program
             Timeout = options.Zfs.CommandTimeout,
         };
         builder.Services.AddSingleton(tools);
-        builder.Services.AddSingleton<ICommandRunner, CommandRunner>(_ => new CommandRunner());
-        builder.Services.AddSingleton<IZpool, ZpoolCommand>();
-        builder.Services.AddSingleton<IZfs, ZfsCommand>();
-        builder.Services.AddSingleton<ISmartctl>(sp => new SmartctlCommand(sp.GetRequiredService<ICommandRunner>(), tools with { Timeout = options.Smart.PerDiskTimeout }));
-        builder.Services.AddSingleton<ISmbStatus, SmbStatusCommand>();
+        builder.Services.TryAddSingleton<ICommandRunner>(_ => new CommandRunner());
+        builder.Services.TryAddSingleton<IZpool, ZpoolCommand>();
+        builder.Services.TryAddSingleton<IZfs, ZfsCommand>();
+        builder.Services.TryAddSingleton<ISmartctl>(sp => new SmartctlCommand(sp.GetRequiredService<ICommandRunner>(), tools with { Timeout = options.Smart.PerDiskTimeout }));
+        builder.Services.TryAddSingleton<ISmbStatus, SmbStatusCommand>();
         builder.Services.AddSingleton(new DiskDeviceResolver());
         builder.Services.AddSingleton<ZfsStatusReader>();
         builder.Services.AddSingleton<SmartReader>();

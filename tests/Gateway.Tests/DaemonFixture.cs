@@ -1,0 +1,56 @@
+using System.Net.Http.Headers;
+using DPlaneOS.Zfs.Host;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace DPlaneOS.Gateway.Tests;
+
+/// <summary>The real daemon on a loopback port with a temporary data dir; host adapters may be fakes.</summary>
+public sealed class DaemonFixture : IAsyncDisposable
+{
+    private DaemonFixture(WebApplication app, string dataDir, Uri baseAddress)
+    {
+        App = app;
+        DataDir = dataDir;
+        BaseAddress = baseAddress;
+    }
+
+    public WebApplication App { get; }
+    public string DataDir { get; }
+    public Uri BaseAddress { get; }
+
+    public string Token => File.ReadAllText(Path.Combine(DataDir, "api-token")).Trim();
+
+    public static async Task<DaemonFixture> StartAsync(
+        IZpool? zpool = null, string? dataDir = null, IDictionary<string, string>? settings = null)
+    {
+        dataDir ??= Directory.CreateTempSubdirectory("dplaned-test-").FullName;
+        var commandLine = new CommandLine("http://127.0.0.1:0", dataDir, null, []);
+        var app = Program.Build(commandLine, builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["DPlaneOS:Status:RefreshInterval"] = "00:00:00.200",
+            });
+            if (settings is not null)
+                builder.Configuration.AddInMemoryCollection(settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)));
+            if (zpool is not null) builder.Services.AddSingleton(zpool);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new DaemonFixture(app, dataDir, new Uri(address));
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

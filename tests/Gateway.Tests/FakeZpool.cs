@@ -1,0 +1,39 @@
+using DPlaneOS.Zfs.Host;
+using DPlaneOS.Zfs.Model;
+using DPlaneOS.Zfs.Parsing;
+
+namespace DPlaneOS.Gateway.Tests;
+
+/// <summary>An <see cref="IZpool"/> that answers with canned zpool text through the real parsers.</summary>
+public sealed class FakeZpool : IZpool
+{
+    public volatile string StatusText = ZfsFuseSamples.MirrorStatus;
+    public volatile string ListText = ZfsFuseSamples.MirrorList;
+    public ZfsDialect Dialect { get; init; } = ZfsDialect.ZfsFuse;
+    private int _statusCalls;
+
+    public int StatusCalls => Volatile.Read(ref _statusCalls);
+
+    public Task<HostResult<ZfsDialect>> DialectAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(HostResult<ZfsDialect>.Ok(Dialect));
+
+    public Task<HostResult<IReadOnlyList<PoolStatus>>> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _statusCalls);
+        return Task.FromResult(From(ZpoolStatusParser.Parse(StatusText)));
+    }
+
+    public Task<HostResult<IReadOnlyList<ZpoolListEntry>>> ListAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(From(ZpoolListParser.Parse(ListText, ["name", "size", "allocated", "free", "capacity", "health"])));
+
+    public Task<HostResult<IReadOnlyList<IostatEntry>>> IostatAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(HostResult<IReadOnlyList<IostatEntry>>.Ok([]));
+
+    public Task<HostResult<IReadOnlyList<ZpoolEvent>>> EventsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Dialect == ZfsDialect.ZfsFuse
+            ? HostResult<IReadOnlyList<ZpoolEvent>>.Fail(new CommandError(CommandErrorKind.NotSupported, "zpool events", "zpool events is not supported by this ZFS (zfs-fuse)"))
+            : HostResult<IReadOnlyList<ZpoolEvent>>.Ok([]));
+
+    private static HostResult<T> From<T>(ParseResult<T> parsed) =>
+        parsed.IsOk ? HostResult<T>.Ok(parsed.Value) : new CommandError(CommandErrorKind.Unparseable, "fake", parsed.Error.ToString());
+}

@@ -1,0 +1,23 @@
+namespace DPlaneOS.Gateway.Tests;
+
+/// <summary>zfs-fuse output shapes (file vdevs, human sizes), as captured in tests/Zfs.Tests/Fixtures.</summary>
+public static class ZfsFuseSamples
+{
+    public const string MirrorStatus = """
+          pool: tank
+         state: ONLINE
+         scrub: none requested
+        config:
+
+        	NAME                     STATE     READ WRITE CKSUM
+        	tank                     ONLINE       0     0     0
+        	  mirror-0               ONLINE       0     0     0
+        	    /var/tmp/lab/tank/d1  ONLINE       0     0     0
+        	    /var/tmp/lab/tank/d2  ONLINE       0     0     0
+
+        errors: No known data errors
+
+        """;
+
+    public const string MirrorList = "tank\t250M\t1.2M\t249M\t0%\tONLINE\n";
+}
