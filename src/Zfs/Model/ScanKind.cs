@@ -1,0 +1,8 @@
+namespace DPlaneOS.Zfs.Model;
+
+public enum ScanKind
+{
+    None,
+    Scrub,
+    Resilver,
+}

@@ -1,0 +1,10 @@
+namespace DPlaneOS.Zfs.Model;
+
+public enum ScanState
+{
+    None,
+    InProgress,
+    Finished,
+    Paused,
+    Canceled,
+}
