@@ -37,7 +37,7 @@ public sealed class DaemonFixture : IAsyncDisposable
             if (zpool is not null) builder.Services.AddSingleton(zpool);
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new DaemonFixture(app, dataDir, new Uri(address));
     }
 

@@ -116,7 +116,8 @@ public sealed class ZfsRoutesTests
         var openApi = await GetJson(client, "/openapi/v1.json");
         var paths = openApi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
         Assert.Superset(new HashSet<string> { "/healthz", "/api/zfs/health", "/api/zfs/iostat", "/api/zfs/events", "/api/zfs/capacity" }, paths);
-        var docs = await client.GetAsync("/docs");
+        var docs = await client.GetAsync("/docs/");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+        Assert.Contains("dplaned API", await docs.Content.ReadAsStringAsync());
     }
 }

@@ -33,7 +33,7 @@ public sealed class ApiTokenAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure;
         var detail = failure is null
             ? "This route needs 'Authorization: Bearer <token>'. The admin token was written to <data-dir>/api-token at first start."
             : "The bearer token is not valid.";
