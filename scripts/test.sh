@@ -74,7 +74,7 @@ count_trx() {
   skipped=$((skipped + total - executed))
 }
 
-for project in tests/*/*.csproj; do
+for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   log "running $name"
   dotnet test "$project" -c "$configuration" --no-build -nologo \

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Host;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,3 +1,5 @@
+using DPlaneOS.TestSupport;
+
 using System.Net;
 using System.Text.Json;
 

@@ -2,7 +2,7 @@ using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Model;
 using DPlaneOS.Zfs.Parsing;
 
-namespace DPlaneOS.Gateway.Tests;
+namespace DPlaneOS.TestSupport;
 
 /// <summary>An <see cref="IZpool"/> that answers with canned zpool text through the real parsers.</summary>
 public sealed class FakeZpool : IZpool
@@ -14,13 +14,21 @@ public sealed class FakeZpool : IZpool
 
     public int StatusCalls => Volatile.Read(ref _statusCalls);
 
+    /// <summary>While set, status reads wait on it: a hung zpool.</summary>
+    public volatile TaskCompletionSource? StatusGate;
+
+    /// <summary>When set, the next status read throws it (a bug in a lower layer).</summary>
+    public volatile Exception? ThrowOnce;
+
     public Task<HostResult<ZfsDialect>> DialectAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(HostResult<ZfsDialect>.Ok(Dialect));
 
-    public Task<HostResult<IReadOnlyList<PoolStatus>>> StatusAsync(CancellationToken cancellationToken = default)
+    public async Task<HostResult<IReadOnlyList<PoolStatus>>> StatusAsync(CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _statusCalls);
-        return Task.FromResult(From(ZpoolStatusParser.Parse(StatusText)));
+        if (Interlocked.Exchange(ref ThrowOnce, null) is { } exception) throw exception;
+        if (StatusGate is { } gate) await gate.Task.WaitAsync(cancellationToken);
+        return From(ZpoolStatusParser.Parse(StatusText));
     }
 
     public Task<HostResult<IReadOnlyList<ZpoolListEntry>>> ListAsync(CancellationToken cancellationToken = default) =>
