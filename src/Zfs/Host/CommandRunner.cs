@@ -11,7 +11,7 @@ public sealed class CommandRunner : ICommandRunner
 
     private readonly IReadOnlyDictionary<string, string> _environment;
 
-    /// <param name="environment">Extra variables; LANG/LC_ALL are forced to C so outputs parse the same everywhere.</param>
+    /// <param name="environment">Extra variables; LANG/LC_ALL=C and TZ=UTC are set so outputs parse the same everywhere.</param>
     public CommandRunner(IReadOnlyDictionary<string, string>? environment = null)
     {
         _environment = environment ?? new Dictionary<string, string>();
@@ -33,6 +33,8 @@ public sealed class CommandRunner : ICommandRunner
         for (var i = 1; i < command.Count; i++) startInfo.ArgumentList.Add(command[i]);
         startInfo.Environment["LANG"] = "C";
         startInfo.Environment["LC_ALL"] = "C";
+        // zpool events -H prints wall-clock times without a zone; UTC makes them unambiguous.
+        startInfo.Environment["TZ"] = "UTC";
         foreach (var (name, value) in _environment) startInfo.Environment[name] = value;
 
         using var process = new Process { StartInfo = startInfo };
