@@ -15,7 +15,9 @@ public sealed partial class DiskDeviceResolver(string deviceRoot = "/dev")
             Path.Combine(deviceRoot, "disk", "by-id", leaf),
             Path.Combine(deviceRoot, leaf));
         if (candidate is null) return new DeviceResolution(leaf, null, "no such device");
-        if (!candidate.StartsWith(deviceRoot + "/", StringComparison.Ordinal))
+        // A by-id link may point at a file (the lab) rather than at a disk: follow it to the end.
+        var target = File.ResolveLinkTarget(candidate, returnFinalTarget: true)?.FullName ?? candidate;
+        if (!target.StartsWith(deviceRoot + "/", StringComparison.Ordinal))
             return new DeviceResolution(leaf, null, "not a block device (file vdev)");
         return new DeviceResolution(leaf, WholeDisk(candidate), null);
     }

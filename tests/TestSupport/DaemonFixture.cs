@@ -1,10 +1,10 @@
 using System.Net.Http.Headers;
-using DPlaneOS.TestSupport;
+using DPlaneOS.Gateway;
 using DPlaneOS.Zfs.Host;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace DPlaneOS.Gateway.Tests;
+namespace DPlaneOS.TestSupport;
 
 /// <summary>The real daemon on a loopback port with a temporary data dir; host adapters may be fakes.</summary>
 public sealed class DaemonFixture : IAsyncDisposable
