@@ -152,6 +152,13 @@ in
       '';
     };
 
+    configFile = mkOption {
+      type = types.package;
+      readOnly = true;
+      default = configFile;
+      description = "The rendered JSON configuration passed with --config.";
+    };
+
     healthUrl = mkOption {
       type = types.str;
       readOnly = true;
