@@ -19,7 +19,9 @@ buildDotnetModule {
   };
 
   projectFile = "src/Gateway/DPlaneOS.Gateway.csproj";
-  nugetDeps = ./deps.json;
+  nugetDeps =
+    if builtins.pathExists ./deps.json then ./deps.json
+    else throw "nix/deps.json is missing: run `nix build ./nix#dplaned.fetch-deps && ./result nix/deps.json`";
   dotnet-sdk = dotnetCorePackages.sdk_10_0;
   dotnet-runtime = dotnetCorePackages.aspnetcore_10_0;
   dotnetBuildFlags = [ "-p:Version=${version}" ];
