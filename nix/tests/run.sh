@@ -1,0 +1,394 @@
+#!/usr/bin/env bash
+# Tests for the nix/ appliance layer. Prints one line per check
+# ("PASS name" / "FAIL name: why"), then "nix: N passed, N failed".
+# Needs nix-instantiate, shellcheck and openssl; a missing tool is a FAIL.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+NIXDIR=$(dirname "$HERE")
+OTA="$NIXDIR/ota-update.sh"
+PASSED=0
+FAILED=0
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dplaneos-nix-tests.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+pass() { echo "PASS $1"; PASSED=$((PASSED + 1)); }
+fail() { echo "FAIL $1: $2"; FAILED=$((FAILED + 1)); }
+oneline() { tr '\n' ' ' | cut -c1-300; }
+
+# --- tools ------------------------------------------------------------------
+HAVE_NIX=0 HAVE_SC=0 HAVE_SSL=0
+for tool in nix-instantiate shellcheck openssl tar sha256sum flock; do
+  if command -v "$tool" >/dev/null 2>&1; then
+    pass "tool $tool installed"
+    case "$tool" in
+      nix-instantiate) HAVE_NIX=1 ;;
+      shellcheck) HAVE_SC=1 ;;
+      openssl) HAVE_SSL=1 ;;
+    esac
+  else
+    fail "tool $tool installed" "not found on PATH"
+  fi
+done
+
+# --- parse every .nix file --------------------------------------------------
+while IFS= read -r f; do
+  rel=${f#"$NIXDIR"/}
+  if [ "$HAVE_NIX" != 1 ]; then fail "parse $rel" "nix-instantiate missing"; continue; fi
+  if out=$(nix-instantiate --parse "$f" 2>&1 >/dev/null); then pass "parse $rel"; else fail "parse $rel" "$(oneline <<<"$out")"; fi
+done < <(find "$NIXDIR" -name '*.nix' -type f | sort)
+
+# --- shellcheck every script ------------------------------------------------
+while IFS= read -r f; do
+  rel=${f#"$NIXDIR"/}
+  if [ "$HAVE_SC" != 1 ]; then fail "shellcheck $rel" "shellcheck missing"; continue; fi
+  if out=$(shellcheck -x "$f" 2>&1); then pass "shellcheck $rel"; else fail "shellcheck $rel" "$(oneline <<<"$out")"; fi
+done < <(find "$NIXDIR" -name '*.sh' -type f | sort)
+
+# --- evaluation cases (tests/cases.nix) -------------------------------------
+if [ "$HAVE_NIX" = 1 ]; then
+  if count=$(cd "$HERE" && nix-instantiate --eval --strict -E 'builtins.length (builtins.attrNames (import ./cases.nix))' 2>&1) &&
+    [[ "$count" =~ ^[0-9]+$ ]]; then
+    for ((i = 0; i < count; i++)); do
+      # prints ["<name>",<result>]; case names contain no double quotes
+      out=$(cd "$HERE" && nix-instantiate --eval --strict --json -E \
+        "let c = import ./cases.nix; n = builtins.elemAt (builtins.attrNames c) $i; in [ n (c.\${n}) ]" 2>&1)
+      if [[ "$out" =~ ^\[\"([^\"]*)\",(.*)\]$ ]]; then
+        if [ "${BASH_REMATCH[2]}" = true ]; then pass "eval ${BASH_REMATCH[1]}"; else fail "eval ${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"; fi
+      else
+        fail "eval case #$i" "$(oneline <<<"$out")"
+      fi
+    done
+  else
+    fail "eval cases.nix" "$(oneline <<<"$count")"
+  fi
+else
+  fail "eval cases.nix" "nix-instantiate missing"
+fi
+
+# --- OTA sandbox tests ------------------------------------------------------
+# Each test gets a fresh sandbox: slot files, an ESP directory, a kernel
+# command line file, and stub bootctl/curl/systemctl/reboot/snapshot commands
+# that log their calls.
+
+KEYS="$WORK/keys"
+setup_keys() {
+  mkdir -p "$KEYS"
+  openssl genpkey -algorithm ed25519 -out "$KEYS/good.pem" 2>/dev/null &&
+    openssl pkey -in "$KEYS/good.pem" -pubout -out "$KEYS/good.pub" 2>/dev/null &&
+    openssl genpkey -algorithm ed25519 -out "$KEYS/other.pem" 2>/dev/null &&
+    openssl pkey -in "$KEYS/other.pem" -pubout -out "$KEYS/other.pub" 2>/dev/null
+}
+
+new_sandbox() {
+  SB=$(mktemp -d "$WORK/sb.XXXXXX")
+  mkdir -p "$SB/bin" "$SB/esp/loader/entries" "$SB/state"
+  head -c 1048576 /dev/zero | tr '\0' 'A' >"$SB/slot-a"
+  head -c 1048576 /dev/zero >"$SB/slot-b"
+  echo "BOOT_IMAGE=/x init=/nix/store/x/init dplaneos.slot=a quiet" >"$SB/cmdline"
+  echo "1.0.0" >"$SB/version"
+  printf 'title old\n' >"$SB/esp/loader/entries/dplaneos-a.conf"
+  echo 0 >"$SB/curl.rc"
+  echo running >"$SB/system-state"
+  cat >"$SB/bin/bootctl" <<EOF
+#!/usr/bin/env bash
+echo "\$*" >>"$SB/bootctl.log"
+EOF
+  cat >"$SB/bin/curl" <<EOF
+#!/usr/bin/env bash
+echo "\$*" >>"$SB/curl.log"
+exit "\$(cat "$SB/curl.rc")"
+EOF
+  cat >"$SB/bin/systemctl" <<EOF
+#!/usr/bin/env bash
+[ "\$1" = is-system-running ] || exit 1
+s=\$(cat "$SB/system-state"); echo "\$s"; [ "\$s" = running ]
+EOF
+  cat >"$SB/bin/reboot" <<EOF
+#!/usr/bin/env bash
+echo reboot >>"$SB/reboot.log"
+EOF
+  cat >"$SB/bin/snapshot" <<EOF
+#!/usr/bin/env bash
+echo "\$*" >>"$SB/snapshot.log"
+EOF
+  chmod +x "$SB"/bin/*
+}
+
+ota() {
+  OTA_STATE_DIR="$SB/state" OTA_PUBKEY="$KEYS/good.pub" OTA_VERSION_FILE="$SB/version" \
+    OTA_CMDLINE="$SB/cmdline" OTA_SLOT_A="$SB/slot-a" OTA_SLOT_B="$SB/slot-b" OTA_ESP="$SB/esp" \
+    OTA_HEALTH_URL="http://127.0.0.1:9/healthz" OTA_HEALTH_TIMEOUT="${HT:-2}" OTA_HEALTH_INTERVAL=1 \
+    OTA_CURL="$SB/bin/curl" OTA_SYSTEMCTL="$SB/bin/systemctl" OTA_BOOTCTL="$SB/bin/bootctl" \
+    OTA_REBOOT="$SB/bin/reboot" OTA_SNAPSHOT="$SB/bin/snapshot" TMPDIR="$SB" \
+    bash "$OTA" "$@" >"$SB/out" 2>&1
+  RC=$?
+  OUT=$(cat "$SB/out")
+}
+
+# Build a bundle. Options (env): V version, SLOT, SIGNER key name, KEYID key
+# name for manifest.keyid ("" = none), TAMPER image|manifest|sig|none, EXTRA member.
+make_bundle() {
+  local d="$SB/bundle.d" out="$SB/bundle.tar" signer=${SIGNER:-good} keyid=${KEYID-${SIGNER:-good}}
+  rm -rf "$d"
+  mkdir -p "$d"
+  head -c 200000 /dev/urandom >"$d/image"
+  echo "kernel-$RANDOM" >"$d/kernel"
+  echo "initrd-$RANDOM" >"$d/initrd"
+  {
+    echo "format=1"
+    echo "version=${V:-1.1.0}"
+    echo "slot=${SLOT:-b}"
+    echo "image_sha256=$(sha256sum <"$d/image" | cut -d' ' -f1)"
+    echo "kernel_sha256=$(sha256sum <"$d/kernel" | cut -d' ' -f1)"
+    echo "initrd_sha256=$(sha256sum <"$d/initrd" | cut -d' ' -f1)"
+    echo "init=/nix/store/0123456789abcdfghijklmnpqrsvwxyz-nixos-system-dplaneos-1.1.0/init"
+    echo "cmdline=quiet loglevel=4"
+  } >"$d/manifest"
+  openssl pkeyutl -sign -rawin -inkey "$KEYS/$signer.pem" -in "$d/manifest" -out "$d/manifest.sig"
+  local members=(manifest manifest.sig image kernel initrd)
+  if [ -n "$keyid" ]; then
+    openssl pkey -pubin -in "$KEYS/$keyid.pub" -outform DER | sha256sum | cut -d' ' -f1 >"$d/manifest.keyid"
+    members+=(manifest.keyid)
+  fi
+  case "${TAMPER:-none}" in
+    image) printf 'X' | dd of="$d/image" bs=1 seek=1000 conv=notrunc status=none ;;
+    manifest) sed -i 's/^cmdline=.*/cmdline=quiet init=\/evil/' "$d/manifest" ;;
+    sig) printf '\001' | dd of="$d/manifest.sig" bs=1 seek=10 conv=notrunc status=none ;;
+  esac
+  if [ -n "${EXTRA:-}" ]; then
+    echo evil >"$d/extra"
+    tar -cf "$out" -C "$d" "${members[@]}" --transform "s|^extra\$|$EXTRA|" extra
+  else
+    tar -cf "$out" -C "$d" "${members[@]}"
+  fi
+  BUNDLE=$out
+  IMAGE_SHA=$(sha256sum <"$d/image" | cut -d' ' -f1)
+}
+
+# Everything an update could write (slots, ESP, boot loader, markers, hooks).
+fingerprint() {
+  (
+    cd "$SB" || exit 1
+    sha256sum slot-a slot-b
+    find esp state -type f ! -name ota.log ! -name lock -print0 | sort -z | xargs -0 -r sha256sum
+    cat bootctl.log reboot.log snapshot.log 2>/dev/null
+  ) | sha256sum
+}
+
+# expect_refusal NAME EXIT_CODE MESSAGE_REGEX  (bundle already built)
+expect_refusal() {
+  local name=$1 code=$2 re=$3 before after
+  before=$(fingerprint)
+  ota apply "$BUNDLE"
+  after=$(fingerprint)
+  if [ "$RC" != "$code" ]; then
+    fail "$name" "exit $RC, want $code: $(oneline <<<"$OUT")"
+  elif ! grep -Eq "$re" <<<"$OUT"; then
+    fail "$name" "message does not match /$re/: $(oneline <<<"$OUT")"
+  elif [ "$before" != "$after" ]; then
+    fail "$name" "something was written"
+  else
+    pass "$name"
+  fi
+}
+
+if [ "$HAVE_SSL" = 1 ] && setup_keys; then
+  pass "ota ed25519 key pairs generated"
+
+  # good bundle: written to inactive slot b, one-shot boot set
+  new_sandbox
+  make_bundle
+  ota apply "$BUNDLE"
+  if [ "$RC" = 0 ] && [ "$(head -c 200000 "$SB/slot-b" | sha256sum | cut -d' ' -f1)" = "$IMAGE_SHA" ] &&
+    grep -qx 'set-oneshot dplaneos-b.conf' "$SB/bootctl.log" 2>/dev/null &&
+    grep -q 'options init=/nix/store/.*/init dplaneos.slot=b quiet' "$SB/esp/loader/entries/dplaneos-b.conf" &&
+    [ -s "$SB/esp/EFI/dplaneos/b/kernel" ] && grep -qx 'to=b' "$SB/state/pending" &&
+    grep -qx 'snapshot pre-upgrade' "$SB/snapshot.log" && [ ! -e "$SB/reboot.log" ] &&
+    [ "$(head -c 10 "$SB/slot-a")" = AAAAAAAAAA ]; then
+    pass "ota good bundle switches slot (image in b, one-shot boot, snapshot taken)"
+  else
+    fail "ota good bundle switches slot (image in b, one-shot boot, snapshot taken)" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+
+  # after reboot into b, a passing health check marks b good
+  echo "dplaneos.slot=b" >"$SB/cmdline"
+  ota health-check
+  if [ "$RC" = 0 ] && grep -qx 'set-default dplaneos-b.conf' "$SB/bootctl.log" &&
+    grep -qx 'slot=b' "$SB/state/good-slot" && [ ! -e "$SB/state/pending" ] && [ ! -e "$SB/reboot.log" ]; then
+    pass "ota passing health check marks slot good"
+  else
+    fail "ota passing health check marks slot good" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+
+  # second update from b goes to a
+  SLOT=a V=1.2.0 make_bundle
+  echo "1.1.0" >"$SB/version"
+  ota apply "$BUNDLE"
+  if [ "$RC" = 0 ] && grep -qx 'set-oneshot dplaneos-a.conf' "$SB/bootctl.log"; then
+    pass "ota next update from slot b targets slot a"
+  else
+    fail "ota next update from slot b targets slot a" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+
+  new_sandbox
+  make_bundle
+  before=$(fingerprint)
+  ota verify "$BUNDLE"
+  if [ "$RC" = 0 ] && grep -q 'OK: bundle 1.1.0 is valid for slot b' <<<"$OUT" && [ "$before" = "$(fingerprint)" ]; then
+    pass "ota verify accepts a good bundle and writes nothing"
+  else
+    fail "ota verify accepts a good bundle and writes nothing" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+
+  new_sandbox
+  TAMPER=image make_bundle
+  expect_refusal "ota tampered image refused" 6 'image sha256 mismatch'
+
+  new_sandbox
+  TAMPER=sig make_bundle
+  expect_refusal "ota bad signature refused" 5 'bad signature'
+
+  new_sandbox
+  TAMPER=manifest make_bundle
+  expect_refusal "ota manifest edited after signing refused" 5 'bad signature'
+
+  new_sandbox
+  SIGNER=other make_bundle
+  expect_refusal "ota wrong key refused" 4 'signed by an untrusted key'
+
+  new_sandbox
+  SIGNER=other KEYID="" make_bundle
+  expect_refusal "ota wrong key without key id refused" 5 'bad signature'
+
+  new_sandbox
+  SIGNER=other KEYID=good make_bundle
+  expect_refusal "ota wrong key claiming trusted key id refused" 5 'bad signature'
+
+  new_sandbox
+  V=0.9.0 make_bundle
+  expect_refusal "ota downgrade refused" 7 'refusing downgrade: bundle version 0.9.0 is not newer than running 1.0.0'
+
+  new_sandbox
+  V=1.0.0 make_bundle
+  expect_refusal "ota same version refused" 7 'refusing downgrade'
+
+  new_sandbox
+  V=1.0.10 make_bundle
+  echo 1.0.9 >"$SB/version"
+  ota verify "$BUNDLE"
+  if [ "$RC" = 0 ]; then pass "ota version compare is semantic (1.0.10 > 1.0.9)"; else
+    fail "ota version compare is semantic (1.0.10 > 1.0.9)" "rc=$RC $(oneline <<<"$OUT")"; fi
+
+  new_sandbox
+  V=0.9.0 make_bundle
+  ota apply --allow-downgrade "$BUNDLE"
+  if [ "$RC" = 0 ] && grep -qx 'set-oneshot dplaneos-b.conf' "$SB/bootctl.log"; then
+    pass "ota --allow-downgrade permits a downgrade"
+  else
+    fail "ota --allow-downgrade permits a downgrade" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+
+  new_sandbox
+  SLOT=a make_bundle
+  expect_refusal "ota bundle for the running slot refused" 8 'built for slot a, but the inactive slot is b'
+
+  new_sandbox
+  EXTRA="../escape" make_bundle
+  expect_refusal "ota unexpected member refused" 3 "unexpected member '../escape'"
+
+  new_sandbox
+  make_bundle
+  tar --delete -f "$BUNDLE" kernel
+  expect_refusal "ota missing member refused" 3 "missing member 'kernel'"
+
+  new_sandbox
+  make_bundle
+  mv "$KEYS/good.pub" "$KEYS/good.pub.hidden"
+  before=$(fingerprint)
+  ota apply "$BUNDLE"
+  mv "$KEYS/good.pub.hidden" "$KEYS/good.pub"
+  if [ "$RC" = 13 ] && grep -q 'trusted public key .* is missing' <<<"$OUT" && [ "$before" = "$(fingerprint)" ]; then
+    pass "ota missing trusted key refused"
+  else
+    fail "ota missing trusted key refused" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+
+  new_sandbox
+  make_bundle
+  printf 'from=a\nto=b\nversion=1.0.5\n' >"$SB/state/pending"
+  expect_refusal "ota apply refused while an update is pending" 11 'already pending'
+
+  new_sandbox
+  make_bundle
+  printf '#!/usr/bin/env bash\nexit 1\n' >"$SB/bin/snapshot"
+  before=$(fingerprint)
+  ota apply "$BUNDLE"
+  if [ "$RC" = 12 ] && grep -q 'pre-upgrade snapshot failed' <<<"$OUT" &&
+    [ "$(head -c 200000 "$SB/slot-b" | tr -d '\0' | wc -c)" = 0 ] && [ ! -e "$SB/state/pending" ]; then
+    pass "ota failed snapshot aborts before writing"
+  else
+    fail "ota failed snapshot aborts before writing" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+
+  # failing health check (daemon down) reverts and reboots
+  new_sandbox
+  make_bundle
+  ota apply "$BUNDLE"
+  echo "dplaneos.slot=b" >"$SB/cmdline"
+  echo 7 >"$SB/curl.rc"
+  ota health-check
+  if [ "$RC" = 10 ] && grep -q 'health check FAILED' <<<"$OUT" && grep -q 'not healthy' <<<"$OUT" &&
+    grep -qx 'set-default dplaneos-a.conf' "$SB/bootctl.log" && ! grep -qx 'set-default dplaneos-b.conf' "$SB/bootctl.log" &&
+    grep -qx reboot "$SB/reboot.log" && [ ! -e "$SB/state/pending" ] && [ -e "$SB/state/last-failed" ] &&
+    [ "$(wc -l <"$SB/curl.log")" -ge 2 ]; then
+    pass "ota failing health check reverts and reboots"
+  else
+    fail "ota failing health check reverts and reboots" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+  ota health-check
+  if [ "$RC" = 0 ] && [ "$(wc -l <"$SB/reboot.log")" = 1 ]; then
+    pass "ota revert does not loop"
+  else
+    fail "ota revert does not loop" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+
+  # daemon healthy but systemd degraded: still a revert
+  new_sandbox
+  make_bundle
+  ota apply "$BUNDLE"
+  echo "dplaneos.slot=b" >"$SB/cmdline"
+  echo degraded >"$SB/system-state"
+  ota health-check
+  if [ "$RC" = 10 ] && grep -q "system state 'degraded'" <<<"$OUT" && grep -qx reboot "$SB/reboot.log"; then
+    pass "ota degraded system reverts"
+  else
+    fail "ota degraded system reverts" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+
+  # new slot never came up: back on a, no reboot, marker cleared
+  new_sandbox
+  make_bundle
+  ota apply "$BUNDLE"
+  ota health-check
+  if [ "$RC" = 10 ] && grep -q 'did not come up' <<<"$OUT" && [ ! -e "$SB/reboot.log" ] &&
+    [ ! -e "$SB/state/pending" ] && ! grep -q set-default "$SB/bootctl.log"; then
+    pass "ota slot that never booted stays inactive"
+  else
+    fail "ota slot that never booted stays inactive" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+
+  new_sandbox
+  ota health-check
+  if [ "$RC" = 0 ] && grep -q 'nothing to check' <<<"$OUT"; then pass "ota health check without pending update is a no-op"; else
+    fail "ota health check without pending update is a no-op" "rc=$RC $(oneline <<<"$OUT")"; fi
+
+  new_sandbox
+  ota frobnicate
+  if [ "$RC" = 2 ]; then pass "ota unknown verb is a usage error"; else fail "ota unknown verb is a usage error" "rc=$RC"; fi
+else
+  fail "ota ed25519 key pairs generated" "openssl missing or cannot make Ed25519 keys"
+fi
+
+echo "nix: $PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
