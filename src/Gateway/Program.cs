@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Gateway.Auth;
+using DPlaneOS.Gateway.Hosting;
 using DPlaneOS.Gateway.Routes;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
@@ -65,6 +66,7 @@ public class Program
     private static void ConfigureServices(WebApplicationBuilder builder, DPlaneOSOptions options)
     {
         builder.Host.UseSystemd();
+        builder.Services.AddHostedService<SystemdWatchdog>();
         builder.Services.AddSerilog((_, logger) => ConfigureLogging(logger, options.Logging));
 
         var tokens = ApiTokenStore.OpenOrCreate(options.DataDir);

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Hosting;
+using DPlaneOS.Actors.Storage;
+using DPlaneOS.Zfs.Health;
+using Microsoft.Extensions.Hosting.Systemd;
+
+namespace DPlaneOS.Gateway.Hosting;
+
+/// <summary>
+/// Sends systemd's <c>WATCHDOG=1</c> at half the unit's WatchdogSec, but only while the actor system
+/// answers: a wedged daemon stops petting the watchdog and systemd restarts it. The systemd
+/// hosting package reports READY/STOPPING only, not the watchdog.
+/// </summary>
+public sealed class SystemdWatchdog(ISystemdNotifier notifier, IRequiredActor<StorageSupervisor> storage, ILogger<SystemdWatchdog> log)
+    : BackgroundService
+{
+    private static readonly ServiceState Alive = new("WATCHDOG=1");
+
+    /// <summary>The watchdog interval systemd asked for through <c>WATCHDOG_USEC</c>, if any.</summary>
+    public static TimeSpan? Interval(string? watchdogUsec) =>
+        long.TryParse(watchdogUsec, NumberStyles.None, CultureInfo.InvariantCulture, out var usec) && usec > 0
+            ? TimeSpan.FromMicroseconds(usec)
+            : null;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!notifier.IsEnabled || Interval(Environment.GetEnvironmentVariable("WATCHDOG_USEC")) is not { } interval) return;
+        log.LogInformation("systemd watchdog every {Interval}", interval / 2);
+        using var timer = new PeriodicTimer(interval / 2);
+        do
+        {
+            try
+            {
+                await storage.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, interval / 4, stoppingToken);
+                notifier.Notify(Alive);
+            }
+            catch (AskTimeoutException)
+            {
+                log.LogError("The actor system did not answer within {Timeout}; not petting the systemd watchdog", interval / 4);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
