@@ -66,7 +66,8 @@ public class Program
     private static void ConfigureServices(WebApplicationBuilder builder, DPlaneOSOptions options)
     {
         builder.Host.UseSystemd();
-        builder.Services.AddHostedService<SystemdWatchdog>();
+        if (Microsoft.Extensions.Hosting.Systemd.SystemdHelpers.IsSystemdService())
+            builder.Services.AddHostedService<SystemdWatchdog>();
         builder.Services.AddSerilog((_, logger) => ConfigureLogging(logger, options.Logging));
 
         var tokens = ApiTokenStore.OpenOrCreate(options.DataDir);

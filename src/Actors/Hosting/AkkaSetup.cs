@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using Akka.Remote.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
 using DPlaneOS.Actors.Configuration;
@@ -25,9 +27,15 @@ public static class AkkaSetup
                     loggers.ClearLoggers();
                     loggers.AddLogger<SerilogLogger>();
                 })
+                .WithRemoting(new RemoteOptions { HostName = options.Cluster.Hostname, Port = options.Cluster.Port })
+                .WithClustering(new ClusterOptions { SeedNodes = options.Cluster.SeedNodes.ToArray() })
+                .WithDistributedPubSub(role: "")
                 .WithSqlPersistence(persistence.ConnectionString, persistence.ProviderName, Akka.Persistence.Hosting.PersistenceMode.Both, autoInitialize: true)
                 .WithActors((system, registry, resolver) =>
                 {
+                    // A lone appliance forms its own cluster so pub/sub and singletons work the same as in a fleet.
+                    if (options.Cluster.SeedNodes.Count == 0)
+                        Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress);
                     var storage = system.ActorOf(Props.Create(() => new StorageSupervisor()), "storage");
                     registry.Register<StorageSupervisor>(storage);
                 });
