@@ -244,7 +244,7 @@ public static class StateFileParser
         private bool CheckEncryptionKeys(IReadOnlyDictionary<string, YEntry> map, YNode node, string path, string? encryption, string? keyFormat, string? keyLocation)
         {
             var ok = true;
-            var encrypted = encryption is not null && encryption != "off";
+            var encrypted = encryption is not null && ZfsValues.CanonicalEncryption(encryption) is not null and not "off";
             if (keyFormat is not null && keyFormat is not "raw" and not "hex" and not "passphrase")
                 ok = Fail(map["key_format"].Value, path + ".key_format", $"key_format '{keyFormat}' must be raw, hex or passphrase");
             if (keyLocation is not null)

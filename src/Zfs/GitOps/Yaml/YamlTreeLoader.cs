@@ -23,7 +23,7 @@ internal static partial class YamlTreeLoader
         }
         catch (YamlException ex)
         {
-            errors.Add(new StateError(Position(ex.Start.Line), Position(ex.Start.Column), "", "invalid YAML: " + CleanMessage(ex.Message)));
+            errors.Add(new StateError(Position(ex.Start.Line), Position(ex.Start.Column), "", "invalid YAML: " + CleanMessage(ex.Message) + TabHint(text)));
             return null;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException or IndexOutOfRangeException)
@@ -36,6 +36,9 @@ internal static partial class YamlTreeLoader
     }
 
     internal static int Position(long oneBased) => oneBased < 1 ? 1 : oneBased > int.MaxValue ? int.MaxValue : (int)oneBased;
+
+    private static string TabHint(string text) =>
+        text.StartsWith('\t') || text.Contains("\n\t", StringComparison.Ordinal) ? " (tabs are not allowed for indentation in YAML; use spaces)" : "";
 
     private static string CleanMessage(string message) => MarkPrefix().Replace(message, "").Trim();
 
