@@ -23,7 +23,37 @@ public static class PlanBuilder
         items.AddRange(DatasetPlanner.Plan(desired, live, unmanaged));
         items.AddRange(SharePlanner.Plan(desired, live, unmanaged));
         var checkedItems = items.Select(i => ApplyProbeFailures(i, live.ProbeFailures)).ToList();
+        BlockParentsOfKeptChildren(checkedItems, live);
         return new Plan(Plan.ComputeId(desired, live), checkedItems, unmanaged);
+    }
+
+    /// <summary>
+    /// zfs destroy (without -r) fails on a dataset that still has children, so a destroy is only
+    /// planned when every child goes too. Deletes are ordered children first, so one pass cascades.
+    /// </summary>
+    private static void BlockParentsOfKeptChildren(List<PlanItem> items, LiveState live)
+    {
+        var byName = items.Where(i => i.Kind == ResourceKind.Dataset).GroupBy(i => i.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (item.Kind != ResourceKind.Dataset || !(item.Action == PlanAction.Delete || item.RequiresApproval)) continue;
+            var kept = live.Datasets
+                .Where(d => d.Name.StartsWith(item.Name + "/", StringComparison.Ordinal))
+                .Where(d => !(byName.TryGetValue(d.Name, out var child)
+                              && (child.Action == PlanAction.Delete || (item.RequiresApproval && child.RequiresApproval))))
+                .Select(d => d.Name)
+                .ToList();
+            if (kept.Count == 0) continue;
+            items[i] = byName[item.Name] = item with
+            {
+                Action = PlanAction.Blocked,
+                Risk = item.Risk > PlanRisk.High ? item.Risk : PlanRisk.High,
+                Reason = $"'{item.Name}' cannot be destroyed while child datasets stay ({string.Join(", ", kept)}); resolve those first",
+                Commands = [],
+                RequiresApproval = false,
+            };
+        }
     }
 
     /// <summary>Fail closed: an item whose live data (or safety check) is missing becomes BLOCKED.</summary>

@@ -98,7 +98,8 @@ public static class StateFileParser
             if (map.TryGetValue("disks", out var disksEntry))
             {
                 var items = reader.Sequence(disksEntry.Value, path + ".disks", "disks");
-                if (items is { Count: 0 }) ok = Fail(disksEntry.Value, path + ".disks", "a pool needs at least one disk");
+                if (items is null) ok = false;
+                else if (items.Count == 0) ok = Fail(disksEntry.Value, path + ".disks", "a pool needs at least one disk");
                 for (var i = 0; items is not null && i < items.Count; i++)
                 {
                     var diskPath = $"{path}.disks[{i}]";

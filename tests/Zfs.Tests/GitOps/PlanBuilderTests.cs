@@ -314,4 +314,20 @@ public sealed class PlanBuilderTests
         Assert.NotEqual(id, Plan.ComputeId(desired with { PruneShares = true }, live1));
         Assert.NotEqual(id, Plan.ComputeId(desired, live1 with { Datasets = [LiveDs("tank"), LiveDs("tank/a", 6)] }));
     }
+
+    /// <summary>Found by the convergence property: an empty parent of a child that stays cannot be destroyed.</summary>
+    [Fact]
+    public void Empty_parent_of_a_child_that_stays_is_blocked()
+    {
+        var plan = PlanBuilder.Build(Desired([Pool(prune: true)]), LiveTank(LiveDs("tank/a", 0), LiveDs("tank/a/b", null)));
+        Assert.Equal([PlanAction.Blocked, PlanAction.Blocked], plan.Items.Where(i => i.Kind == ResourceKind.Dataset).Select(i => i.Action));
+        Assert.Equal("'tank/a' cannot be destroyed while child datasets stay (tank/a/b); resolve those first", Only(plan, "dataset:tank/a").Reason);
+    }
+
+    [Fact]
+    public void Non_empty_parent_of_non_empty_child_stays_approvable()
+    {
+        var plan = PlanBuilder.Build(Desired([Pool(prune: true)]), LiveTank(LiveDs("tank/a", 2 * GiB), LiveDs("tank/a/b", GiB)));
+        Assert.All(plan.Items.Where(i => i.Kind == ResourceKind.Dataset), i => Assert.True(i.RequiresApproval));
+    }
 }
