@@ -26,7 +26,7 @@ internal static partial class YamlTreeLoader
             errors.Add(new StateError(Position(ex.Start.Line), Position(ex.Start.Column), "", "invalid YAML: " + CleanMessage(ex.Message) + TabHint(text)));
             return null;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // YamlDotNet occasionally fails with a non-YAML exception on malformed input; report it
             // at the last position we saw rather than letting it escape.
