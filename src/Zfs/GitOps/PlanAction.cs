@@ -1,0 +1,10 @@
+namespace DPlaneOS.Zfs.GitOps;
+
+public enum PlanAction
+{
+    Create,
+    Modify,
+    Delete,
+    Blocked,
+    Nop,
+}

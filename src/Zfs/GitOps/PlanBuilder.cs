@@ -1,0 +1,78 @@
+namespace DPlaneOS.Zfs.GitOps;
+
+/// <summary>
+/// The diff engine: a pure function from (state.yaml, host snapshot) to a <see cref="Plan"/>.
+/// Order: pools, then datasets (creates parents first, deletes children first), then shares.
+/// Safety contract, enforced here and tested by property tests:
+/// <list type="bullet">
+/// <item>a pool destroy is always BLOCKED, without commands;</item>
+/// <item>a dataset with used &gt; 0 (or unknown) is never DELETE: BLOCKED, approvable when known non-empty;</item>
+/// <item>a share with SMB connections is never DELETE;</item>
+/// <item>create-only properties (encryption, casesensitivity, vdev_type, ashift) that differ are BLOCKED "requires recreate";</item>
+/// <item>anything a failed probe covers is BLOCKED "cannot verify";</item>
+/// <item>undeclared live objects are unmanaged and left alone unless pruning is switched on for them.</item>
+/// </list>
+/// </summary>
+public static class PlanBuilder
+{
+    public static Plan Build(DesiredState desired, LiveState live)
+    {
+        var unmanaged = new List<UnmanagedResource>();
+        var items = new List<PlanItem>();
+        items.AddRange(PoolPlanner.Plan(desired, live, unmanaged));
+        items.AddRange(DatasetPlanner.Plan(desired, live, unmanaged));
+        items.AddRange(SharePlanner.Plan(desired, live, unmanaged));
+        var checkedItems = items.Select(i => ApplyProbeFailures(i, live.ProbeFailures)).ToList();
+        BlockParentsOfKeptChildren(checkedItems, live);
+        return new Plan(Plan.ComputeId(desired, live), checkedItems, unmanaged);
+    }
+
+    /// <summary>
+    /// zfs destroy (without -r) fails on a dataset that still has children, so a destroy is only
+    /// planned when every child goes too. Deletes are ordered children first, so one pass cascades.
+    /// </summary>
+    private static void BlockParentsOfKeptChildren(List<PlanItem> items, LiveState live)
+    {
+        var byName = items.Where(i => i.Kind == ResourceKind.Dataset).GroupBy(i => i.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (item.Kind != ResourceKind.Dataset || !(item.Action == PlanAction.Delete || item.RequiresApproval)) continue;
+            var kept = live.Datasets
+                .Where(d => d.Name.StartsWith(item.Name + "/", StringComparison.Ordinal))
+                .Where(d => !(byName.TryGetValue(d.Name, out var child)
+                              && (child.Action == PlanAction.Delete || (item.RequiresApproval && child.RequiresApproval))))
+                .Select(d => d.Name)
+                .ToList();
+            if (kept.Count == 0) continue;
+            items[i] = byName[item.Name] = item with
+            {
+                Action = PlanAction.Blocked,
+                Risk = item.Risk > PlanRisk.High ? item.Risk : PlanRisk.High,
+                Reason = $"'{item.Name}' cannot be destroyed while child datasets stay ({string.Join(", ", kept)}); resolve those first",
+                Commands = [],
+                RequiresApproval = false,
+            };
+        }
+    }
+
+    /// <summary>Fail closed: an item whose live data (or safety check) is missing becomes BLOCKED.</summary>
+    private static PlanItem ApplyProbeFailures(PlanItem item, IReadOnlyList<ProbeFailure> failures)
+    {
+        var isRemoval = item.Action == PlanAction.Delete || item.RequiresApproval;
+        var failure = failures.FirstOrDefault(f => f.Covers(item.Kind, item.Name) && (f.Impact == ProbeImpact.Everything || isRemoval));
+        if (failure is null) return item;
+        return item with
+        {
+            Action = PlanAction.Blocked,
+            Risk = item.Risk > PlanRisk.High ? item.Risk : PlanRisk.High,
+            Reason = $"cannot verify: {failure}; re-check once the probe works (planned: {item.Action} — {item.Reason})",
+            Commands = [],
+            RequiresApproval = false,
+        };
+    }
+
+    internal static PlanItem Item(PlanAction action, ResourceKind kind, string name, PlanRisk risk, string reason,
+        IReadOnlyList<IReadOnlyList<string>> commands, IReadOnlyList<PropertyChange> changes, bool requiresApproval = false) =>
+        new(PlanItem.IdFor(kind, name), action, kind, name, risk, reason, commands, changes, requiresApproval);
+}

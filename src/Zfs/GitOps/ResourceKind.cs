@@ -1,0 +1,8 @@
+namespace DPlaneOS.Zfs.GitOps;
+
+public enum ResourceKind
+{
+    Pool,
+    Dataset,
+    Share,
+}
