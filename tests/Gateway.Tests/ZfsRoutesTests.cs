@@ -47,7 +47,7 @@ public sealed class ZfsRoutesTests
         {
             Assert.Equal(0, d.GetProperty("risk").GetProperty("score").GetInt32());
             Assert.False(d.GetProperty("smart").GetProperty("available").GetBoolean());
-            Assert.Equal("not a block device (file vdev)", d.GetProperty("smart").GetProperty("reason").GetString());
+            Assert.Equal("no such device", d.GetProperty("smart").GetProperty("reason").GetString());
         });
     }
 

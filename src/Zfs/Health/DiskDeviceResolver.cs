@@ -11,12 +11,20 @@ public sealed partial class DiskDeviceResolver(string deviceRoot = "/dev")
 {
     public DeviceResolution Resolve(string leaf)
     {
-        var candidate = leaf.StartsWith('/') ? leaf : FirstExisting(
+        var candidate = leaf.StartsWith('/') ? FirstExisting(leaf) : FirstExisting(
             Path.Combine(deviceRoot, "disk", "by-id", leaf),
             Path.Combine(deviceRoot, leaf));
         if (candidate is null) return new DeviceResolution(leaf, null, "no such device");
         // A by-id link may point at a file (the lab) rather than at a disk: follow it to the end.
-        var target = File.ResolveLinkTarget(candidate, returnFinalTarget: true)?.FullName ?? candidate;
+        string target;
+        try
+        {
+            target = File.ResolveLinkTarget(candidate, returnFinalTarget: true)?.FullName ?? candidate;
+        }
+        catch (IOException ex)
+        {
+            return new DeviceResolution(leaf, null, $"cannot follow {candidate}: {ex.Message}");
+        }
         if (!target.StartsWith(deviceRoot + "/", StringComparison.Ordinal))
             return new DeviceResolution(leaf, null, "not a block device (file vdev)");
         return new DeviceResolution(leaf, WholeDisk(candidate), null);

@@ -31,5 +31,6 @@ public sealed class DiskDeviceResolverTests
         Assert.Equal("not a block device (file vdev)", resolver.Resolve("ata-LAB_FILE").Reason);
         Assert.Equal("not a block device (file vdev)", resolver.Resolve(outside).Reason);
         Assert.Equal("no such device", resolver.Resolve("ata-GONE").Reason);
+        Assert.Equal("no such device", resolver.Resolve("/var/tmp/dplaneos-no-such-dir/d1").Reason);
     }
 }
