@@ -73,8 +73,15 @@ pid_alive() {
     [[ -s "$f" ]] || return 1
     pid="$(tr -dc '0-9' <"$f")"
     [[ -n "$pid" ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
+    proc_alive "$pid" || return 1
     printf '%s\n' "$pid"
+}
+
+# proc_alive <pid> - true if the process exists and is not a zombie.
+proc_alive() {
+    local st
+    st="$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" || return 1
+    [[ -n "$st" && "$st" != Z ]]
 }
 
 # stop_pidfile <pidfile> <name> [timeout] - TERM the process, then KILL after the timeout.
@@ -88,7 +95,7 @@ stop_pidfile() {
     log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     local deadline=$((SECONDS + secs))
-    while kill -0 "$pid" 2>/dev/null; do
+    while proc_alive "$pid"; do
         if ((SECONDS >= deadline)); then
             warn "$name (pid $pid) did not stop in ${secs}s, sending KILL"
             kill -KILL "$pid" 2>/dev/null || true
@@ -155,7 +162,7 @@ stop_hang_writer() {
         kill -KILL "$pid" 2>/dev/null || true
         # Also its dd child (the pidfile names the wrapping subshell).
         pkill -KILL -P "$pid" 2>/dev/null || true
-        wait_for 60 "hang writer $pid to exit" bash -c "! kill -0 $pid" ||
+        wait_for 60 "hang writer $pid to exit" bash -c "[ ! -d /proc/$pid ] || grep -q '^State:.*Z' /proc/$pid/status" ||
             warn "hang writer $pid still alive (pool still hung?)"
     fi
     rm -f "$f"

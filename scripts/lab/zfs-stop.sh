@@ -16,10 +16,18 @@ if kernel_zfs && ! pid_alive "$ZFS_FUSE_PIDFILE" >/dev/null; then
 fi
 
 if pid_alive "$ZFS_FUSE_PIDFILE" >/dev/null; then
-    # Unmount cleanly while the daemon still answers, so nothing is left dangling.
-    run_timeout 30 zfs unmount -a 2>/dev/null || warn "zfs unmount -a failed (busy or hung pool)"
+    # Unmount cleanly while the daemon still answers. On a hung pool the unmount can block in
+    # uninterruptible sleep (no timeout ends it): run it in the background and go on after
+    # ZFS_STOP_UNMOUNT_WAIT seconds; killing zfs-fuse then releases it.
+    zfs unmount -a </dev/null >/dev/null 2>&1 &
+    upid=$!
+    if wait_for "${ZFS_STOP_UNMOUNT_WAIT:-20}" "zfs unmount -a" bash -c "! kill -0 $upid"; then
+        wait "$upid" || warn "zfs unmount -a failed (busy pool?)"
+    else
+        warn "zfs unmount -a blocks (hung pool?); killing zfs-fuse anyway"
+    fi
 fi
-stop_pidfile "$ZFS_FUSE_PIDFILE" zfs-fuse 30
+stop_pidfile "$ZFS_FUSE_PIDFILE" zfs-fuse 15
 
 stale="$(awk '$3 == "fuse.zfs" { print $2 }' /proc/mounts)"
 if [[ -n "$stale" ]]; then
