@@ -21,6 +21,7 @@ ZFS_SOCKET="${ZFS_SOCKET:-/run/zfs/zfs_socket}"
 export LANG=C LC_ALL=C
 
 LAB_SCRIPT="$(basename "${0:-lab}" .sh)"
+LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 log() { printf '[%s] %s\n' "$LAB_SCRIPT" "$*"; }
 warn() { printf '[%s] WARNING: %s\n' "$LAB_SCRIPT" "$*" >&2; }
@@ -146,9 +147,22 @@ recover_tmpfs_pool() {
     ((total > want_mb)) && want_mb=$total
     log "remounting tmpfs $dir with size=${want_mb}m"
     mount -o "remount,size=${want_mb}m" "$dir"
-    if pool_exists "$pool"; then
-        log "zpool clear $pool"
-        run_timeout 60 zpool clear "$pool" || warn "zpool clear $pool failed"
+    pool_exists "$pool" || return 0
+    local attempt
+    for attempt in 1 2 3; do
+        log "zpool clear $pool (attempt $attempt)"
+        run_timeout 60 zpool clear "$pool" && return 0
+        sleep 2
+    done
+    # Seen on zfs-fuse: the pool got suspended ("pool I/O is currently suspended", ZFS-8000-JQ)
+    # and every `zpool clear` fails with "I/O error". Only restarting zfs-fuse ends the blocked
+    # writers; it re-imports the pool from its last good txg.
+    if [[ "${LAB_HANG_RESTART:-1}" == 1 ]] && pid_alive "$ZFS_FUSE_PIDFILE" >/dev/null; then
+        warn "zpool clear $pool keeps failing: restarting zfs-fuse to release the hung pool"
+        "$LAB_DIR/zfs-stop.sh" && "$LAB_DIR/zfs-start.sh"
+    else
+        warn "zpool clear $pool failed and zfs-fuse is not ours to restart; pool stays hung"
+        return 1
     fi
 }
 
