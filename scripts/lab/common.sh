@@ -181,3 +181,16 @@ stop_hang_writer() {
     fi
     rm -f "$f"
 }
+
+# Docker lab daemon paths.
+DOCKER_ROOT="${DOCKER_ROOT:-$LAB_ROOT/docker}"
+DOCKER_SOCK="${DOCKER_SOCK:-$DOCKER_ROOT/docker.sock}"
+DOCKER_PIDFILE="${DOCKER_PIDFILE:-$DOCKER_ROOT/dockerd.pid}"
+DOCKER_LOG="${DOCKER_LOG:-$DOCKER_ROOT/dockerd.log}"
+DOCKER_LAB_IMAGE="${DOCKER_LAB_IMAGE:-dplaneos-lab/busybox:1}"
+lab_docker() { docker -H "unix://$DOCKER_SOCK" "$@"; }
+
+# Samba lab daemon paths.
+SAMBA_ROOT="${SAMBA_ROOT:-$LAB_ROOT/samba}"
+SAMBA_CONF="${SAMBA_CONF:-$SAMBA_ROOT/smb.conf}"
+SAMBA_PORT="${SAMBA_PORT:-4450}"
