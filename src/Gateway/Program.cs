@@ -116,6 +116,7 @@ public class Program
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("dplaned API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealthRoutes();
         app.MapZfsRoutes();
+        app.MapSystemRoutes();
 
         var tokens = app.Services.GetRequiredService<ApiTokenStore>();
         var log = app.Services.GetRequiredService<ILogger<Program>>();

@@ -6,6 +6,7 @@ using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Node;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DPlaneOS.Actors.Hosting;
@@ -38,6 +39,9 @@ public static class AkkaSetup
                         Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress);
                     var storage = system.ActorOf(Props.Create(() => new StorageSupervisor()), "storage");
                     registry.Register<StorageSupervisor>(storage);
+                    var version = typeof(AkkaSetup).Assembly.GetName().Version?.ToString() ?? "unknown";
+                    var lifecycle = system.ActorOf(Props.Create(() => new NodeLifecycleActor(version, TimeProvider.System)), "lifecycle");
+                    registry.Register<NodeLifecycleActor>(lifecycle);
                 });
         });
     }

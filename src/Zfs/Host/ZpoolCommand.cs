@@ -44,16 +44,20 @@ public sealed class ZpoolCommand(ICommandRunner runner, HostTools tools) : IZpoo
     }
 
     public Task<HostResult<IReadOnlyList<PoolStatus>>> StatusAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(d => d == ZfsDialect.OpenZfs ? ["status", "-p"] : ["status"], (_, text) => ZpoolStatusParser.Parse(text), cancellationToken);
+        RunAsync(d => d == ZfsDialect.OpenZfs ? ["status", "-p"] : ["status"], (_, text) => OrNoPools(text, ZpoolStatusParser.Parse), cancellationToken);
 
     public Task<HostResult<IReadOnlyList<ZpoolListEntry>>> ListAsync(CancellationToken cancellationToken = default) =>
         RunAsync(
             d => ["list", d == ZfsDialect.OpenZfs ? "-Hp" : "-H", "-o", string.Join(',', Columns(d))],
-            (d, text) => ZpoolListParser.Parse(text, Columns(d)),
+            (d, text) => OrNoPools(text, t => ZpoolListParser.Parse(t, Columns(d))),
             cancellationToken);
 
     public Task<HostResult<IReadOnlyList<IostatEntry>>> IostatAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(d => d == ZfsDialect.OpenZfs ? ["iostat", "-Hpv"] : ["iostat", "-v"], (_, text) => ZpoolIostatParser.Parse(text), cancellationToken);
+        RunAsync(d => d == ZfsDialect.OpenZfs ? ["iostat", "-Hpv"] : ["iostat", "-v"], (_, text) => OrNoPools(text, ZpoolIostatParser.Parse), cancellationToken);
+
+    /// <summary>With no pools imported, zpool prints nothing (-H) or "no pools available": an empty list, not an error.</summary>
+    private static ParseResult<IReadOnlyList<T>> OrNoPools<T>(string text, Func<string, ParseResult<IReadOnlyList<T>>> parse) =>
+        text.Trim() is "" or "no pools available" ? ParseResult.Ok<IReadOnlyList<T>>([]) : parse(text);
 
     public async Task<HostResult<IReadOnlyList<ZpoolEvent>>> EventsAsync(CancellationToken cancellationToken = default)
     {

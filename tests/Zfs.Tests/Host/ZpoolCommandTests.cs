@@ -58,6 +58,21 @@ public sealed class ZpoolCommandTests
     }
 
     [Fact]
+    public async Task No_pools_is_an_empty_list_for_every_query()
+    {
+        var runner = new ScriptedRunner(line => line switch
+        {
+            "zpool list -Hp -o name" => (2, "", ZfsFuseUsage),
+            "zpool status" or "zpool iostat -v" => (0, "no pools available\n", ""),
+            _ => (0, "", ""),
+        });
+        var zpool = new ZpoolCommand(runner, new HostTools());
+        Assert.Empty((await zpool.StatusAsync()).Value);
+        Assert.Empty((await zpool.ListAsync()).Value);
+        Assert.Empty((await zpool.IostatAsync()).Value);
+    }
+
+    [Fact]
     public async Task A_failing_zpool_is_a_typed_error_with_its_message()
     {
         var runner = new ScriptedRunner(line => line == "zpool list -Hp -o name" ? (0, "", "") : (1, "", "internal error: out of memory\n"));
