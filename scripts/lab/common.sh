@@ -128,6 +128,7 @@ check_pool_name() {
 
 # Background writer of the `hang` fault (fault.sh): its pidfile lives outside the pool's tmpfs.
 hang_pidfile() { printf '%s/%s.hang.pid\n' "$LAB_ROOT" "$1"; }
+hang_logfile() { printf '%s/%s.hang.log\n' "$LAB_ROOT" "$1"; }
 
 # recover_tmpfs_pool <pool> - if the pool's files sit on a tmpfs, grow the tmpfs so that every
 # file fits fully (at least LAB_RECOVER_TMPFS_SIZE, default 300m) and `zpool clear` the pool.
@@ -179,7 +180,7 @@ stop_hang_writer() {
         wait_for 60 "hang writer $pid to exit" bash -c "[ ! -d /proc/$pid ] || grep -q '^State:.*Z' /proc/$pid/status" ||
             warn "hang writer $pid still alive (pool still hung?)"
     fi
-    rm -f "$f"
+    rm -f "$f" "$(hang_logfile "$pool")"
 }
 
 # Docker lab daemon paths.

@@ -105,7 +105,7 @@ hang)
         else
             # Detached so that this script returns while the writer blocks in D state.
             nohup setsid dd if=/dev/urandom of="$m/hang-fill.bin" bs=1M \
-                </dev/null >"$LAB_ROOT/$pool.hang.log" 2>&1 &
+                </dev/null >"$(hang_logfile "$pool")" 2>&1 &
             echo $! >"$pf"
             log "started hang writer (pid $!) filling $m/hang-fill.bin"
         fi
@@ -121,7 +121,6 @@ hang)
         stop_hang_writer "$pool"
         m="$(mountpoint_of)"
         rm -f "$m/hang-fill.bin" || true
-        rm -f "$LAB_ROOT/$pool.hang.log"
         wait_scrub || true
         if wait_for "$FAULT_TIMEOUT" "$pool to be ONLINE" \
             bash -c "[ \"\$(zpool list -H -o health '$pool')\" = ONLINE ]"; then

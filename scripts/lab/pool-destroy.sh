@@ -4,7 +4,9 @@
 #   Recovers a hung tmpfs pool first (grow tmpfs, zpool clear), stops the hang writer,
 #   `zpool destroy -f`, unmounts the tmpfs, removes files, mountpoint dir and by-id links.
 #   Succeeds when the pool is already gone (only removes leftovers).
-#   Env: LAB_ROOT, LAB_BYID_DIR, LAB_DISK_PREFIX, LAB_RECOVER_TMPFS_SIZE (default 300m).
+#   Env: LAB_ROOT, LAB_BYID_DIR, LAB_DISK_PREFIX, LAB_RECOVER_TMPFS_SIZE (default 300m),
+#        LAB_FORCE_LEFTOVERS=1 (only remove files/links when ZFS does not answer),
+#        LAB_HANG_RESTART=0 (never restart zfs-fuse to free a pool that `zpool clear` cannot).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -15,6 +17,12 @@ check_pool_name "$pool"
 need_root
 need_cmd zpool zfs
 dir="$(pool_dir "$pool")"
+
+# Without a running ZFS we cannot tell whether the pool exists; removing its files then would
+# leave it in zfs-fuse's zpool.cache, to come back UNAVAIL on the next start.
+if ! run_timeout 20 zpool list >/dev/null 2>&1 && [[ "${LAB_FORCE_LEFTOVERS:-0}" != 1 ]]; then
+    die "zpool does not answer: start ZFS first (zfs-start.sh), or set LAB_FORCE_LEFTOVERS=1"
+fi
 
 recover_tmpfs_pool "$pool"
 stop_hang_writer "$pool"

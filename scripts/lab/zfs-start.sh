@@ -33,9 +33,12 @@ if pid="$(pid_alive "$ZFS_FUSE_PIDFILE")" && run_timeout 10 zpool list >/dev/nul
     mount_all
     exit 0
 fi
-if other="$(pgrep -x zfs-fuse)"; then
-    die "a zfs-fuse not started by us is running (pid(s) $(echo "$other" | tr '\n' ' ')); stop it first"
-fi
+other=""
+for p in $(pgrep -x zfs-fuse || true); do
+    proc_alive "$p" && other+="$p " # zombies of a killed zfs-fuse do not count
+done
+[[ -z "$other" ]] || die "a zfs-fuse not started by us is running (pid(s) $other); stop it first"
+
 
 # Stale mounts from a killed zfs-fuse stay as "Transport endpoint is not connected".
 stale="$(awk '$3 == "fuse.zfs" { print $2 }' /proc/mounts)"

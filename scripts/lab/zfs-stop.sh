@@ -41,7 +41,9 @@ if grep -qs ' /zfs-kstat ' /proc/mounts; then
     log "lazy-unmounting /zfs-kstat"
     umount -l /zfs-kstat || warn "umount -l /zfs-kstat failed"
 fi
-if [[ -e "$ZFS_SOCKET" ]] && ! pgrep -x zfs-fuse >/dev/null; then
+alive=0
+for p in $(pgrep -x zfs-fuse || true); do proc_alive "$p" && alive=1; done
+if [[ -e "$ZFS_SOCKET" ]] && ((alive == 0)); then
     rm -f "$ZFS_SOCKET"
     log "removed $ZFS_SOCKET"
 fi
