@@ -16,7 +16,7 @@ configuration=${CONFIGURATION:-Release}
 log() { printf '[test.sh] %s\n' "$*"; }
 
 install_packages() {
-  local wanted=(zfs-fuse smartmontools samba smbclient docker.io busybox-static nix-bin shellcheck openssl procps psmisc)
+  local wanted=(zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl procps psmisc)
   local missing=()
   for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -30,14 +30,29 @@ install_packages() {
   command -v dotnet >/dev/null || { log "dotnet SDK not found"; exit 1; }
 }
 
-started_zfs=0
+# Components started here, stopped in reverse order on exit.
+started=()
 cleanup() {
-  if ((started_zfs)); then
-    log "stopping zfs-fuse"
-    "$repo/scripts/lab/zfs-stop.sh" || true
-  fi
+  local i
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
+    log "stopping ${started[i]}"
+    "$repo/scripts/lab/${started[i]}-stop.sh" >/dev/null 2>&1 || true
+  done
 }
 trap cleanup EXIT
+
+start() {
+  local component=$1 output
+  log "starting $component"
+  if ! output=$("$repo/scripts/lab/$component-start.sh" 2>&1); then
+    printf '%s\n' "$output"
+    log "$component did not start"
+    echo "tests: 0 passed, 1 failed, 0 skipped"
+    exit 1
+  fi
+  started+=("$component")
+  last_line=${output##*$'\n'}
+}
 
 if [[ $(id -u) -ne 0 ]]; then
   log "must run as root (ZFS pools, mounts and /dev/disk/by-id links)"
@@ -45,12 +60,13 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 install_packages
-log "starting ZFS"
-if ! "$repo/scripts/lab/zfs-start.sh"; then
-  log "ZFS did not start"
-  exit 1
-fi
-started_zfs=1
+start zfs
+start docker
+export DPLANEOS_TEST_DOCKER_SOCK=$LAB_ROOT/docker/docker.sock
+start smbd
+export DPLANEOS_TEST_SMB_CONF=$LAB_ROOT/samba/smb.conf
+start postgres
+export DPLANEOS_TEST_POSTGRES=$last_line
 
 rm -rf "$results"
 mkdir -p "$results"

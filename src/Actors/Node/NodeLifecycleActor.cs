@@ -21,6 +21,7 @@ public sealed class NodeLifecycleActor : ReceivePersistentActor
         _time = time;
         Recover<Protocol.NodeStarted>(Remember);
         Recover<SnapshotOffer>(offer => _starts = ((Protocol.StartsSnapshot)offer.Snapshot).Starts.ToList());
+        Recover<RecoveryCompleted>(_ => JournalThisStart());
         Command<Protocol.GetStarts>(_ => Sender.Tell(new Protocol.Starts(_starts.AsEnumerable().Reverse().ToList())));
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(_ => { });
@@ -28,7 +29,7 @@ public sealed class NodeLifecycleActor : ReceivePersistentActor
 
     public override string PersistenceId => $"node-lifecycle-{Environment.MachineName}";
 
-    protected override void OnReplaySuccess()
+    private void JournalThisStart()
     {
         Persist(new Protocol.NodeStarted(_version, Environment.MachineName, _time.GetUtcNow()), started =>
         {

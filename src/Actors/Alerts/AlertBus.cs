@@ -1,0 +1,16 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+
+namespace DPlaneOS.Actors.Alerts;
+
+/// <summary>The topic the alert router publishes <see cref="AlertNotification"/>s on, for every sink.</summary>
+public static class AlertBus
+{
+    public const string Topic = "alerts";
+
+    public static void Publish(ActorSystem system, AlertNotification notification) =>
+        DistributedPubSub.Get(system).Mediator.Tell(new Publish(Topic, notification));
+
+    public static void Subscribe(ActorSystem system, IActorRef subscriber) =>
+        DistributedPubSub.Get(system).Mediator.Tell(new Subscribe(Topic, subscriber));
+}
