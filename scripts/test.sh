@@ -50,7 +50,8 @@ start() {
     echo "tests: 0 passed, 1 failed, 0 skipped"
     exit 1
   fi
-  started+=("$component")
+  # Stop only what this run started: a developer's running lab stays up.
+  grep -q "already running" <<<"$output" || started+=("$component")
   last_line=${output##*$'\n'}
 }
 
