@@ -101,7 +101,7 @@ for project in tests/*/*.Tests.csproj; do
   grep -E '^\s*(Failed|Skipped) ' "$results/$name.log" || true
   if [[ -f "$results/$name.trx" ]]; then
     count_trx "$results/$name.trx"
-    grep -E '^(Passed!|Failed!)' "$results/$name.log" || tail -n 5 "$results/$name.log"
+    grep -E '(Passed!|Failed!) ' "$results/$name.log" || tail -n 5 "$results/$name.log"
   else
     log "$name produced no results (exit $status):"
     tail -n 40 "$results/$name.log"
