@@ -24,18 +24,9 @@ done
 mkdir -p "$data_dir"
 data_dir=$(cd "$data_dir" && pwd)
 
-log() { printf '[demo] %s\n' "$*"; }
-
-missing=()
-for package in zfs-fuse smartmontools samba-common-bin curl; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]})); then
-  log "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# shellcheck source-path=SCRIPTDIR source=lab/common.sh
+source "$repo/scripts/lab/common.sh"
+ensure_packages zfs-fuse smartmontools samba-common-bin curl
 command -v dotnet >/dev/null || { log "the .NET 10 SDK (dotnet) is required"; exit 1; }
 
 "$repo/scripts/lab/zfs-start.sh"

@@ -13,20 +13,12 @@ export DPLANEOS_REPO=$repo
 results=$repo/artifacts/test-results
 configuration=${CONFIGURATION:-Release}
 
-log() { printf '[test.sh] %s\n' "$*"; }
+
+# shellcheck source-path=SCRIPTDIR source=lab/common.sh
+source "$repo/scripts/lab/common.sh"
 
 install_packages() {
-  local wanted=(zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl procps psmisc)
-  local missing=()
-  for package in "${wanted[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-  done
-  if ((${#missing[@]})); then
-    log "installing: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  ensure_packages zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl procps psmisc
   command -v dotnet >/dev/null || { log "dotnet SDK not found"; exit 1; }
 }
 
