@@ -16,7 +16,7 @@ configuration=${CONFIGURATION:-Release}
 log() { printf '[test.sh] %s\n' "$*"; }
 
 install_packages() {
-  local wanted=(zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl procps psmisc)
+  local wanted=(zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl jq procps psmisc)
   local missing=()
   for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
