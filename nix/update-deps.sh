@@ -7,7 +7,8 @@
 #   nix/update-deps.sh [--rid RID] [--restore-dir DIR [--no-restore]] [OUTPUT]
 #     OUTPUT         file to write (default nix/deps.json; "-" writes to stdout)
 #     --rid RID      runtime identifier to restore for (default linux-x64)
-#     --restore-dir  restore in DIR and keep it (default: a temporary directory)
+#     --restore-dir  restore in DIR (empty, or made by an earlier run) and keep it
+#                    (default: a temporary directory)
 #     --no-restore   DIR already holds a restored tree; only read it
 #
 # WHAT IT DOES
@@ -69,7 +70,7 @@ die() {
 }
 
 usage() {
-  sed -n '6,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '6,12p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -122,6 +123,11 @@ mkdir -p -- "$DIR"
 DIR=$(cd "$DIR" && pwd)
 
 if [ "$RESTORE" = 1 ]; then
+  # The copy replaces DIR/src: only ever in an empty directory or one this script made.
+  if [ -n "$(ls -A -- "$DIR")" ] && [ ! -e "$DIR/.update-deps" ]; then
+    die 2 "--restore-dir $DIR is not empty and was not made by update-deps.sh"
+  fi
+  : >"$DIR/.update-deps"
   command -v dotnet >/dev/null 2>&1 || die 3 "dotnet is not installed"
   # The fileset of package.nix; keep the two lists in step.
   sources=(src DPlaneOS.Actors.sln Directory.Build.props Directory.Packages.props global.json)

@@ -188,6 +188,15 @@ if [ "$HAVE_JQ" = 1 ] && [ "$HAVE_SSL" = 1 ] && [ "$HAVE_NIX" = 1 ]; then
   make_fake_restore
   jq '.targets = {"net10.0": {}}' "$FR/tree/src/Lib/obj/project.assets.json" >"$FR/a" && mv "$FR/a" "$FR/tree/src/Lib/obj/project.assets.json"
   expect_deps_error "update-deps refuses a restore without the linux-x64 target" 'was not restored for linux-x64'
+
+  make_fake_restore
+  bash "$UPDATE_DEPS" --restore-dir "$FR" - >"$FR/out" 2>"$FR/err"
+  rc=$?
+  if [ "$rc" = 2 ] && grep -q 'is not empty and was not made by update-deps.sh' "$FR/err" && [ -d "$FR/tree/src/Gateway/obj" ]; then
+    pass "update-deps will not restore into a foreign non-empty directory"
+  else
+    fail "update-deps will not restore into a foreign non-empty directory" "rc=$rc $(oneline <"$FR/err")"
+  fi
 else
   fail "update-deps synthetic restore" "jq, openssl or nix missing"
 fi
