@@ -18,7 +18,7 @@ configuration=${CONFIGURATION:-Release}
 source "$repo/scripts/lab/common.sh"
 
 install_packages() {
-  ensure_packages zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl procps psmisc
+  ensure_packages zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl jq procps psmisc
   command -v dotnet >/dev/null || { log "dotnet SDK not found"; exit 1; }
 }
 
