@@ -5,7 +5,7 @@ namespace DPlaneOS.Actors.Audit;
 /// <summary>
 /// Keeps secrets out of audit details: a value whose name looks like a secret is replaced by
 /// <see cref="Mask"/>; a bearer token or a URL's user:password is masked wherever it appears.
-/// Over-masking (e.g. <c>keylocation</c>) is accepted: the chain is forever, a leaked secret too.
+/// Over-masking (e.g. <c>keylocation</c>, <c>passthrough</c>) is accepted: the chain is forever, a leaked secret too.
 /// </summary>
 public static partial class AuditRedaction
 {
@@ -14,7 +14,7 @@ public static partial class AuditRedaction
 
     private static readonly string[] SensitiveParts =
     [
-        "password", "passwd", "passphrase", "secret", "token", "key", "credential", "auth", "cookie",
+        "pass", "pwd", "secret", "token", "key", "credential", "auth", "cookie",
         "session", "signature", "private",
     ];
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using DPlaneOS.Actors.Audit;
 using Microsoft.AspNetCore.Http.Extensions;
@@ -30,19 +31,46 @@ public static class AuditRequestSummary
     private static async Task SummarizeBodyAsync(HttpRequest request, Dictionary<string, string> details, CancellationToken cancellationToken)
     {
         var length = request.ContentLength;
-        if (length is 0 || (length is null && !request.Headers.TransferEncoding.Any())) return;
+        if (length is 0 || (length is null && request.Headers.TransferEncoding.Count == 0)) return;
         var contentType = request.ContentType ?? "no content type";
-        if (!request.HasJsonContentType() || length is null or > MaxSummarizedBody)
+        if (!request.HasJsonContentType() || length > MaxSummarizedBody)
         {
             details["body"] = length is null ? $"{contentType}, streamed, not recorded" : $"{contentType}, {length} bytes, not recorded";
             return;
         }
 
-        // Buffer so the endpoint reads the same bytes after us.
-        request.EnableBuffering(MaxSummarizedBody);
+        // Buffer so the endpoint reads the same bytes after us; a streamed body is read only up to the cap.
+        request.EnableBuffering();
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxSummarizedBody + 1);
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            var read = 0;
+            try
+            {
+                int chunk;
+                while (read <= MaxSummarizedBody && (chunk = await request.Body.ReadAsync(buffer.AsMemory(read, MaxSummarizedBody + 1 - read), cancellationToken)) > 0)
+                    read += chunk;
+            }
+            finally
+            {
+                request.Body.Position = 0;
+            }
+            if (read > MaxSummarizedBody)
+                details["body"] = $"{contentType}, over {MaxSummarizedBody} bytes, not recorded";
+            else
+                SummarizeJson(buffer.AsMemory(0, read), details);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void SummarizeJson(ReadOnlyMemory<byte> body, Dictionary<string, string> details)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
             var fields = 0;
             if (document.RootElement.ValueKind == JsonValueKind.Object)
                 Flatten(document.RootElement, "body.", 0, details, ref fields);
@@ -51,11 +79,7 @@ public static class AuditRequestSummary
         }
         catch (JsonException)
         {
-            details["body"] = $"invalid JSON, {length} bytes";
-        }
-        finally
-        {
-            request.Body.Position = 0;
+            details["body"] = $"invalid JSON, {body.Length} bytes";
         }
     }
 

@@ -55,29 +55,69 @@ public sealed class AuditTrailMiddleware(RequestDelegate next, IRequiredActor<Au
             principal.FindFirstValue(ClaimTypes.Name) ?? principal.Identity.Name ?? "unknown",
             $"{context.Request.Method} {(pattern is null ? path : "/" + pattern.TrimStart('/'))}",
             path, details, source);
-        context.Response.OnStarting(() => record.PersistAsync(context.Response.StatusCode));
+        // Before the status line: await the persist. A failure here makes Kestrel abort the response
+        // with 500 (the handler's body may be half written); once a failure was seen, the error
+        // response written after it is let through.
+        context.Response.OnStarting(async () =>
+        {
+            if (!record.Failed && !await TryPersistAsync(record, context.Response.StatusCode))
+                throw new InvalidOperationException($"The audit record of {record.Action} could not be persisted; the response is withheld");
+        });
         try
         {
             await next(context);
         }
-        catch
+        catch (Exception) when (record.Failed)
         {
-            // The exception handler outside us turns this into a 500; record that outcome.
-            await record.PersistAsync(StatusCodes.Status500InternalServerError);
+            // The handler's write failed because the record could not be persisted before the status
+            // line; Kestrel answers 500 with no body. Nothing more to report here.
+            return;
+        }
+        catch (Exception)
+        {
+            // The exception handler outside us turns this into a 500; record that outcome first.
+            await TryPersistAsync(record, StatusCodes.Status500InternalServerError);
             throw;
         }
         // A response without a body (204, or a client that went away) has not started yet.
-        await record.PersistAsync(context.Response.StatusCode);
+        if (!await TryPersistAsync(record, context.Response.StatusCode) && !context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Audit record not written",
+                detail: "The request was handled but its audit record could not be persisted, so success is not reported. Check the daemon log and GET /api/system/audit.")
+                .ExecuteAsync(context);
+        }
+    }
+
+    /// <summary>False (logged) when the record could not be persisted; the response must then not report success.</summary>
+    private async Task<bool> TryPersistAsync(PendingRecord record, int status)
+    {
+        try
+        {
+            await record.PersistAsync(status);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // Any failure (timeout, journal error relayed by the writer) means: not in the chain.
+            log.LogError(ex, "The audit record of {Action} could not be persisted", record.Action);
+            return false;
+        }
     }
 
     internal static bool IsMutatingApiRequest(HttpRequest request) =>
         request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
         && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method);
 
-    /// <summary>One request's record, persisted exactly once, by whichever of the three paths comes first.</summary>
+    /// <summary>One request's record, persisted exactly once, by whichever path comes first.</summary>
     private sealed class PendingRecord(IActorRef audit, TimeSpan timeout, string actor, string action, string resource, Dictionary<string, string> details, string source)
     {
         private Task? _persisted;
+
+        public string Action => action;
+
+        /// <summary>The persist has failed; whatever response goes out now is an error response.</summary>
+        public bool Failed => _persisted is { IsFaulted: true } or { IsCanceled: true };
 
         public Task PersistAsync(int status) => _persisted ??= Persist(status);
 
