@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Hosting;
+using DPlaneOS.Gateway.Audit;
 using DPlaneOS.Gateway.Auth;
 using DPlaneOS.Gateway.Hosting;
 using DPlaneOS.Gateway.Routes;
@@ -109,6 +110,7 @@ public class Program
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseAuditTrail();
         app.UseAuthorization();
         app.UseWebSockets();
 
@@ -117,6 +119,7 @@ public class Program
         app.MapHealthRoutes();
         app.MapZfsRoutes();
         app.MapSystemRoutes();
+        app.MapAuditRoutes();
 
         var tokens = app.Services.GetRequiredService<ApiTokenStore>();
         var log = app.Services.GetRequiredService<ILogger<Program>>();
