@@ -23,6 +23,10 @@ public sealed class DPlaneOSOptions
     public SmartOptions Smart { get; set; } = new();
 
     public ClusterSettings Cluster { get; set; } = new();
+
+    public SnapshotOptions Snapshots { get; set; } = new();
+
+    public SupportBundleOptions SupportBundle { get; set; } = new();
 }
 
 public sealed class ClusterSettings
