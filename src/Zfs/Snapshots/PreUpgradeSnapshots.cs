@@ -67,7 +67,8 @@ public static partial class PreUpgradeSnapshots
     /// What retention destroys in one pool so that only the newest <paramref name="keep"/> pre-upgrade
     /// names remain. Each target is the top-most dataset holding that snapshot, to be destroyed with
     /// <c>-r</c>: usually the pool root, but a child that got the snapshot on its own (or whose root
-    /// snapshot is gone) is covered too. <paramref name="snapshots"/> are full <c>dataset@name</c> names.
+    /// snapshot is gone) is covered too. Oldest first. <paramref name="snapshots"/> are full
+    /// <c>dataset@name</c> names.
     /// </summary>
     public static IReadOnlyList<SnapshotTarget> RemovalTargets(IEnumerable<string> snapshots, int keep)
     {
@@ -78,7 +79,8 @@ public static partial class PreUpgradeSnapshots
             .Where(t => TimeOf(t.Snapshot) is not null)
             .GroupBy(t => t.Snapshot, StringComparer.Ordinal)
             .OrderByDescending(g => TimeOf(g.Key))
-            .Skip(keep);
+            .Skip(keep)
+            .Reverse();
         var targets = new List<SnapshotTarget>();
         foreach (var group in byName)
         {
