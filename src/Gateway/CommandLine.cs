@@ -11,7 +11,7 @@ public sealed record CommandLine(string? Urls, string? DataDir, string? ConfigFi
         "usage: dplaned [--urls URL] [--data-dir DIR] [--config FILE]\n" +
         "       dplaned snapshot pre-upgrade [--data-dir DIR] [--config FILE]\n" +
         "         recursive @pre-upgrade-<UTC time> snapshot of every imported pool, keeps the newest\n" +
-        "         DPlaneOS:Snapshots:PreUpgradeKeep (5); exit 0 done, 1 a snapshot failed, 3 only removing old ones failed";
+        "         DPlaneOS:Snapshots:PreUpgradeKeep (5); exit 0 taken, 1 a snapshot failed, 2 bad settings";
 
     /// <summary>The verbs that run instead of the daemon.</summary>
     public static readonly IReadOnlyList<IReadOnlyList<string>> Verbs = [["snapshot", "pre-upgrade"]];

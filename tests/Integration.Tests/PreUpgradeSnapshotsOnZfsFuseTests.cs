@@ -85,15 +85,31 @@ public sealed class PreUpgradeSnapshotsOnZfsFuseTests
     {
         await using var pool = await LabPool.CreateAsync();
         var datasets = await CreateNestedDatasetsAsync(pool);
+        // Five older pre-upgrade snapshots; the oldest has a clone, so ZFS refuses to destroy it.
+        var older = Enumerable.Range(1, 5).Select(year => $"pre-upgrade-200{year}0101T000000Z").ToList();
+        foreach (var old in older) await Lab.HostAsync("zfs", "snapshot", "-r", $"{pool.Name}@{old}");
+        await Lab.HostAsync("zfs", "clone", $"{pool.Name}/a@{older[0]}", $"{pool.Name}/restored");
         var dir = Directory.CreateTempSubdirectory("dplaned-cli-").FullName;
 
         var ok = await RunCliAsync(dir, new { DPlaneOS = new { Snapshots = new { PreUpgradePools = new[] { pool.Name } } } });
         Assert.True(ok.ExitCode == 0, $"exit {ok.ExitCode}: {ok.StandardError}");
         var line = Assert.Single(ok.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Matches($@"^dplaned: {pool.Name}@pre-upgrade-[0-9]{{8}}T[0-9]{{6}}Z: taken recursively \(3 datasets\)$", line);
+        Assert.Matches($@"^dplaned: {pool.Name}@pre-upgrade-[0-9]{{8}}T[0-9]{{6}}Z: taken recursively \(4 datasets\)$", line);
+        Assert.Contains($"dplaned: warning: {pool.Name}: zfs destroy -r {pool.Name}@{older[0]} failed", ok.StandardError);
         var name = line.Split('@')[1].Split(':')[0];
         var snapshots = await SnapshotsAsync(pool.Name);
-        Assert.All(datasets, d => Assert.Contains($"{d}@{name}", snapshots));
+        Assert.All(datasets.Append($"{pool.Name}/restored"), d => Assert.Contains($"{d}@{name}", snapshots));
+        Assert.Contains($"{pool.Name}/a@{older[0]}", snapshots);
+
+        // Once the clone is gone, the next run removes the two oldest and keeps five.
+        await Lab.HostAsync("zfs", "destroy", "-rf", $"{pool.Name}/restored");
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // names are per second
+        var next = await RunCliAsync(dir, new { DPlaneOS = new { Snapshots = new { PreUpgradePools = new[] { pool.Name } } } });
+        Assert.True(next.ExitCode == 0, $"exit {next.ExitCode}: {next.StandardError}");
+        Assert.Contains($"removed {pool.Name}@{older[0]} (keeping the newest 5)", next.StandardOutput);
+        Assert.Contains($"removed {pool.Name}@{older[1]} (keeping the newest 5)", next.StandardOutput);
+        snapshots = await SnapshotsAsync(pool.Name);
+        Assert.All(datasets, d => Assert.Equal(5, PreUpgradeNamesOf(snapshots, d).Count));
 
         var missing = await RunCliAsync(dir, new { DPlaneOS = new { Snapshots = new { PreUpgradePools = new[] { "dplnotimported" } } } });
         Assert.Equal(1, missing.ExitCode);

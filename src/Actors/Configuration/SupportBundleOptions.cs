@@ -9,8 +9,8 @@ public sealed class SupportBundleOptions
     /// <summary>How many entries are collected ahead of the one being written (bounds memory: this × MaxEntryBytes).</summary>
     public int Parallelism { get; set; } = 4;
 
-    /// <summary>Largest entry; longer output is cut and says so.</summary>
-    public int MaxEntryBytes { get; set; } = 16 * 1024 * 1024;
+    /// <summary>Largest entry; longer output is cut and says so. Also what is captured of each command's output.</summary>
+    public int MaxEntryBytes { get; set; } = 8 * 1024 * 1024;
 
     public string JournalctlPath { get; set; } = "journalctl";
 

@@ -151,7 +151,7 @@ public sealed class SupportBundleWriter(IEnumerable<IBundleSection> sections, Su
         if (bytes.Length <= max) return (bytes, false);
         var cut = Math.Max(0, max);
         while (cut > 0 && (bytes[cut] & 0xC0) == 0x80) cut--;
-        var note = Encoding.UTF8.GetBytes($"\n[cut by dplaned: {cut} of {bytes.Length} bytes kept, DPlaneOS:SupportBundle:MaxEntryBytes]\n");
+        var note = Encoding.UTF8.GetBytes($"\n[cut by dplaned after {cut} bytes: DPlaneOS:SupportBundle:MaxEntryBytes]\n");
         return ([.. bytes.AsSpan(0, cut), .. note], true);
     }
 

@@ -9,15 +9,16 @@ namespace DPlaneOS.Gateway.Cli;
 /// <c>dplaned snapshot pre-upgrade</c>: called by the NixOS activation and the OTA script before
 /// switching systems. Reads the same settings as the daemon (appsettings.json, --config,
 /// environment, --data-dir) but starts neither the web host nor the actor system.
-/// Exit codes: 0 every pool has its snapshot and retention ran; 1 a snapshot could not be taken
-/// (or nothing could be listed); 2 bad settings; 3 snapshots taken but removing old ones failed.
+/// Exit codes: 0 every pool has its new snapshot; 1 a snapshot could not be taken (or the pools
+/// could not be listed); 2 bad settings. Both callers refuse to upgrade on a non-zero exit, so an
+/// old snapshot that cannot be removed (a clone depends on it, a hold) is a warning on stderr, not
+/// a failure: it must not block every later upgrade.
 /// </summary>
 public static class PreUpgradeSnapshotVerb
 {
     public const int Ok = 0;
     public const int SnapshotFailed = 1;
     public const int BadSettings = 2;
-    public const int RetentionFailed = 3;
 
     public static async Task<int> RunAsync(CommandLine commandLine, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
@@ -87,13 +88,13 @@ public static class PreUpgradeSnapshotVerb
             foreach (var removed in pool.Removed)
                 await output.WriteLineAsync($"dplaned: {pool.Pool}: removed {removed} (keeping the newest {keep})");
             foreach (var retentionError in pool.RetentionErrors)
-                await error.WriteLineAsync($"dplaned: {pool.Pool}: {retentionError}");
+                await error.WriteLineAsync($"dplaned: warning: {pool.Pool}: {retentionError}");
         }
         if (!run.AllTaken)
         {
             await error.WriteLineAsync($"dplaned: pre-upgrade snapshot failed for {run.Pools.Count(p => !p.Taken)} of {run.Pools.Count} pools");
             return SnapshotFailed;
         }
-        return run.RetentionFailed ? RetentionFailed : Ok;
+        return Ok;
     }
 }

@@ -104,7 +104,7 @@ public sealed class SupportBundleWriterTests
         var archive = await WriteAsync([new Section("a", Text("a/big.txt", new string('x', 9) + "é" + new string('y', 100)))],
             options: new SupportBundleOptions { MaxEntryBytes = 10 });
         var file = archive.File("a/big.txt");
-        Assert.StartsWith("xxxxxxxxx\n[cut by dplaned: 9 of 111 bytes kept", file.Text);
+        Assert.Equal("xxxxxxxxx\n[cut by dplaned after 9 bytes: DPlaneOS:SupportBundle:MaxEntryBytes]\n", file.Text);
         Assert.True(archive.Manifest.GetProperty("entries")[0].GetProperty("truncated").GetBoolean());
     }
 

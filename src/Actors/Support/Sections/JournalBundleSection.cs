@@ -1,10 +1,11 @@
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Zfs.Host;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DPlaneOS.Actors.Support.Sections;
 
 /// <summary><c>logs/</c>: the daemon's own journal tail, when journalctl is installed (not on every test host).</summary>
-public sealed partial class JournalBundleSection(ICommandRunner runner, DPlaneOSOptions options) : IBundleSection
+public sealed partial class JournalBundleSection([FromKeyedServices(SupportBundleServices.RunnerKey)] ICommandRunner runner, DPlaneOSOptions options) : IBundleSection
 {
     public string Name => "logs";
 

@@ -4,6 +4,7 @@ using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Storage;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DPlaneOS.Actors.Support.Sections;
 
@@ -12,7 +13,7 @@ namespace DPlaneOS.Actors.Support.Sections;
 /// every disk the ZFS read model knows, read in parallel up to the bundle's look-ahead.
 /// </summary>
 public sealed class SmartBundleSection(
-    IRequiredActor<StorageSupervisor> storage, ICommandRunner runner, HostTools tools, DPlaneOSOptions options) : IBundleSection
+    IRequiredActor<StorageSupervisor> storage, [FromKeyedServices(SupportBundleServices.RunnerKey)] ICommandRunner runner, HostTools tools, DPlaneOSOptions options) : IBundleSection
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 

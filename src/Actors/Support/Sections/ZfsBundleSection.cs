@@ -1,5 +1,6 @@
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Zfs.Host;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DPlaneOS.Actors.Support.Sections;
 
@@ -8,7 +9,8 @@ namespace DPlaneOS.Actors.Support.Sections;
 /// dialect the host speaks (zfs-fuse has no <c>list -v</c>, no <c>events</c>, no <c>get -t</c>).
 /// Read-only: <c>zpool events</c> never gets <c>-c</c>.
 /// </summary>
-public sealed class ZfsBundleSection(IZpool zpool, ICommandRunner runner, HostTools tools, DPlaneOSOptions options) : IBundleSection
+public sealed class ZfsBundleSection(
+    IZpool zpool, [FromKeyedServices(SupportBundleServices.RunnerKey)] ICommandRunner runner, HostTools tools, DPlaneOSOptions options) : IBundleSection
 {
     public string Name => "zfs";
 
