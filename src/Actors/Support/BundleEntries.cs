@@ -28,7 +28,7 @@ public static class BundleEntries
                 if (run.Error.Kind == CommandErrorKind.NotFound && skipWhenNotInstalled)
                     return [BundleFile.Skipped(path, $"{command[0]} is not installed", commandLine)];
                 var message = $"{run.Error.Kind}: {run.Error.Message}";
-                return [new BundleFile(path + ErrorSuffix, ErrorText(commandLine, message, null, "", ""), commandLine, null, stopwatch.Elapsed, message)];
+                return [new BundleFile(path + ErrorSuffix, ErrorText(commandLine, message, null, "", null), commandLine, null, stopwatch.Elapsed, message)];
             }
             var result = run.Value;
             if (result.Succeeded) return [new BundleFile(path, result.StandardOutput, commandLine, 0, result.Duration, null)];
@@ -37,8 +37,8 @@ public static class BundleEntries
             var files = new List<BundleFile>();
             if (result.StandardOutput.Length > 0)
                 files.Add(new BundleFile(path, result.StandardOutput, commandLine, result.ExitCode, result.Duration, error));
-            var stdoutCopy = result.StandardOutput.Length > 0 ? $"(in {Path.GetFileName(path)})" : "";
-            files.Add(new BundleFile(path + ErrorSuffix, ErrorText(commandLine, error, result.ExitCode, result.StandardError, stdoutCopy),
+            var outputFile = result.StandardOutput.Length > 0 ? Path.GetFileName(path) : null;
+            files.Add(new BundleFile(path + ErrorSuffix, ErrorText(commandLine, error, result.ExitCode, result.StandardError, outputFile),
                 commandLine, result.ExitCode, result.Duration, error));
             return files;
         });
@@ -69,14 +69,15 @@ public static class BundleEntries
         return new BundleFile(path + ErrorSuffix, message + "\n", null, null, duration, message);
     }
 
-    private static string ErrorText(string commandLine, string error, int? exitCode, string stderr, string stdout)
+    /// <param name="outputFile">Where the command's stdout went, when it printed any.</param>
+    private static string ErrorText(string commandLine, string error, int? exitCode, string stderr, string? outputFile)
     {
         var text = new StringBuilder()
             .Append("command: ").AppendLine(commandLine)
             .Append("error: ").AppendLine(error);
         if (exitCode is { } code) text.Append("exit code: ").Append(code).AppendLine();
+        if (outputFile is not null) text.Append("stdout: in ").AppendLine(outputFile);
         if (stderr.Length > 0) text.AppendLine("--- stderr ---").Append(stderr);
-        if (stdout.Length > 0) text.AppendLine().Append("stdout: ").AppendLine(stdout);
         return text.ToString();
     }
 

@@ -159,7 +159,7 @@ public sealed class SupportBundleWriterTests
         Assert.Equal("partial\n", files[0].Text);
         Assert.Equal(4, files[1].ExitCode);
         Assert.Equal("exit 4: broken", files[1].Error);
-        Assert.Contains("--- stderr ---\nbroken\n", files[1].Text);
+        Assert.Contains("stdout: in out.txt\n--- stderr ---\nbroken\n", files[1].Text);
     }
 
     [Fact]

@@ -34,18 +34,7 @@ public sealed class DaemonBundleSection(
         BundleContext context, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
-        yield return BundleEntries.Json("daemon/version.json", context.Json, _ => Task.FromResult<object?>(new
-        {
-            version = Version,
-            host = context.Host,
-            generatedAt = context.GeneratedAt,
-            processStartedAt = new DateTimeOffset(Process.GetCurrentProcess().StartTime.ToUniversalTime(), TimeSpan.Zero),
-            runtime = RuntimeInformation.FrameworkDescription,
-            os = RuntimeInformation.OSDescription,
-            architecture = RuntimeInformation.OSArchitecture.ToString(),
-            dataDir = options.DataDir,
-            database = PersistenceSettings.From(options).Description,
-        }));
+        yield return BundleEntries.Json("daemon/version.json", context.Json, _ => Task.FromResult<object?>(Describe(context)));
         yield return BundleEntries.Json("daemon/config.json", context.Json, _ =>
             Task.FromResult<object?>(SecretSettings.Masked(JsonSerializer.SerializeToNode(options, context.Json))));
         yield return BundleEntries.Json("daemon/starts.json", context.Json, async ct =>
@@ -55,5 +44,22 @@ public sealed class DaemonBundleSection(
             var view = await storage.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, ct).ConfigureAwait(false);
             return new { health = view.Health, capacity = view.Capacity, iostat = view.Iostat, events = view.Events };
         });
+    }
+
+    private object Describe(BundleContext context)
+    {
+        using var process = Process.GetCurrentProcess();
+        return new
+        {
+            version = Version,
+            host = context.Host,
+            generatedAt = context.GeneratedAt,
+            processStartedAt = new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero),
+            runtime = RuntimeInformation.FrameworkDescription,
+            os = RuntimeInformation.OSDescription,
+            architecture = RuntimeInformation.OSArchitecture.ToString(),
+            dataDir = options.DataDir,
+            database = PersistenceSettings.From(options).Description,
+        };
     }
 }
