@@ -21,7 +21,7 @@ public static class SupportBundleServices
     public static IServiceCollection AddSupportBundle(this IServiceCollection services)
     {
         services.AddKeyedSingleton<ICommandRunner>(RunnerKey, (sp, _) =>
-            new CommandRunner(maxCapturedChars: sp.GetRequiredService<DPlaneOSOptions>().SupportBundle.MaxEntryBytes + 1));
+            new CommandRunner(maxCapturedChars: (int)Math.Min(Math.Max(1L, sp.GetRequiredService<DPlaneOSOptions>().SupportBundle.MaxEntryBytes) + 1, int.MaxValue)));
         services.AddSingleton<ISecretSource, OptionsSecretSource>();
         services.AddSingleton<ISecretSource, DataDirSecretSource>();
         services.AddSingleton<IBundleSection, DaemonBundleSection>();
