@@ -127,6 +127,10 @@ public sealed partial class SupportBundleOnZfsFuseTests
         // The api token, the audit key and the extra secret.
         Assert.Equal(3, manifest.GetProperty("redaction").GetProperty("secrets").GetInt32());
         Assert.Contains("\"items\"", archive.File("daemon/starts.json").Text);
+
+        // The bundle request itself is audited before the response starts, so it is in the tail.
+        Assert.Contains("POST /api/system/support-bundle", archive.File("audit/records.json").Text);
+        Assert.True(JsonDocument.Parse(archive.File("audit/verify-chain.json").Content).RootElement.GetProperty("valid").GetBoolean());
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public static class SupportBundleServices
         services.AddSingleton<IBundleSection, ZfsBundleSection>();
         services.AddSingleton<IBundleSection, SmartBundleSection>();
         services.AddSingleton<IBundleSection, JournalBundleSection>();
+        services.AddSingleton<IBundleSection, AuditBundleSection>();
         services.AddSingleton(sp => new SupportBundleWriter(
             sp.GetServices<IBundleSection>(), sp.GetRequiredService<DPlaneOSOptions>().SupportBundle));
         services.AddSingleton<SupportBundleService>();
