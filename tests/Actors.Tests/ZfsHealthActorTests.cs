@@ -49,7 +49,7 @@ public sealed class ZfsHealthActorTests : TestKit
         var actor = Sys.ActorOf(HealthProps(new FakeZpool(), new FakeSmartctl("smartctl-json-all-sat-hdd-healthy-wdc-wd181kryz.json"), DeviceRootWithDisks()));
         var view = AwaitView(actor, v => v.Health.LastRefresh is not null);
         Assert.Equal("tank", view.Health.Pools.Single().Name);
-        Assert.Equal(250L * 1024 * 1024, view.Capacity.Pools.Single().Size);
+        Assert.Equal(250L * 1024 * 1024, view.LastReading!.List.Value.Single().Size);
         Assert.False(view.Events.Supported);
     }
 

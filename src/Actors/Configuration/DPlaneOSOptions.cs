@@ -22,6 +22,8 @@ public sealed class DPlaneOSOptions
 
     public SmartOptions Smart { get; set; } = new();
 
+    public CapacityOptions Capacity { get; set; } = new();
+
     public ClusterSettings Cluster { get; set; } = new();
 }
 
