@@ -37,6 +37,10 @@ public sealed record ReserveOutcome(
         new(ReserveOutcomeKind.Failed, pool, EmergencyReserve.DatasetOf(pool), null, message);
 
     public static ReserveOutcome FromCommandError(string pool, CommandError error) =>
-        new(error.Message.Contains("out of space", StringComparison.OrdinalIgnoreCase) ? ReserveOutcomeKind.OutOfSpace : ReserveOutcomeKind.Failed,
-            pool, EmergencyReserve.DatasetOf(pool), null, error.ToString());
+        new(IsOutOfSpace(error) ? ReserveOutcomeKind.OutOfSpace : ReserveOutcomeKind.Failed, pool, EmergencyReserve.DatasetOf(pool), null, error.ToString());
+
+    // zfs create says "out of space"; zfs set on a reservation says "size is greater than available space".
+    private static bool IsOutOfSpace(CommandError error) =>
+        error.Message.Contains("out of space", StringComparison.OrdinalIgnoreCase)
+        || error.Message.Contains("greater than available space", StringComparison.OrdinalIgnoreCase);
 }
