@@ -13,7 +13,7 @@ public sealed class FakeZfs : IZfs
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> _datasets = new(StringComparer.Ordinal);
 
-    /// <summary>Every mutating call, as <c>create name k=v …</c> or <c>set k=v name</c>.</summary>
+    /// <summary>Every mutating call tried (failed ones too), as <c>create name k=v …</c> or <c>set k=v name</c>.</summary>
     public ConcurrentQueue<string> Mutations { get; } = new();
 
     /// <summary>When set, the next create or set fails with it.</summary>
@@ -58,8 +58,7 @@ public sealed class FakeZfs : IZfs
     public async Task<CommandError?> CreateAsync(string dataset, IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken = default)
     {
         NameRules.RequireDataset(dataset);
-        if (await BeforeChangeAsync(cancellationToken) is { } error) return error;
-        Mutations.Enqueue($"create {dataset} {string.Join(' ', properties.Select(p => $"{p.Key}={p.Value}"))}");
+        if (await BeforeChangeAsync($"create {dataset} {string.Join(' ', properties.Select(p => $"{p.Key}={p.Value}"))}", cancellationToken) is { } error) return error;
         var values = new ConcurrentDictionary<string, string>(StringComparer.Ordinal) { ["used"] = "0", ["available"] = "0", ["refreservation"] = "0" };
         foreach (var (property, value) in properties) values[property] = Stored(property, value);
         return _datasets.TryAdd(dataset, values)
@@ -70,17 +69,17 @@ public sealed class FakeZfs : IZfs
     public async Task<CommandError?> SetAsync(string dataset, string property, string value, CancellationToken cancellationToken = default)
     {
         NameRules.RequireDataset(dataset);
-        if (await BeforeChangeAsync(cancellationToken) is { } error) return error;
-        Mutations.Enqueue($"set {property}={value} {dataset}");
+        if (await BeforeChangeAsync($"set {property}={value} {dataset}", cancellationToken) is { } error) return error;
         if (!_datasets.TryGetValue(dataset, out var properties))
             return new CommandError(CommandErrorKind.Failed, $"zfs set {property}={value} {dataset}", $"exit 1: cannot open '{dataset}': dataset does not exist", 1);
         properties[property] = Stored(property, value);
         return null;
     }
 
-    private async Task<CommandError?> BeforeChangeAsync(CancellationToken cancellationToken)
+    private async Task<CommandError?> BeforeChangeAsync(string mutation, CancellationToken cancellationToken)
     {
         if (ChangeGate is { } gate) await gate.Task.WaitAsync(cancellationToken);
+        Mutations.Enqueue(mutation);
         return Interlocked.Exchange(ref FailNextChange, null);
     }
 

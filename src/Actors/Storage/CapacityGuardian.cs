@@ -31,6 +31,9 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<string> _rearmWanted = [];
 
+    // Pools whose automatic release failed: tried again at the next reading, not in a tight loop.
+    private readonly HashSet<string> _releaseFailed = [];
+
     private CapacityState _state = CapacityState.Empty;
     private CapacityReport _report;
     private bool _reserveReadInFlight;
@@ -69,6 +72,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
     {
         var (state, changes) = _state.Observe(observed.Reading.At, observed.Reading.List, _thresholds);
         _state = state;
+        _releaseFailed.Clear();
         if (state.Error is not null) _log.Warning("Capacity not updated, zpool list failed: {0}", state.Error);
         foreach (var change in changes)
         {
@@ -106,7 +110,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
     private void StartAutomaticOperation()
     {
         if (_busy) return;
-        if (_state.ReservesToRelease(_thresholds).FirstOrDefault() is { } full)
+        if (_state.ReservesToRelease(_thresholds).FirstOrDefault(pool => !_releaseFailed.Contains(pool)) is { } full)
         {
             StartOperation(Protocol.OperationKind.AutoRelease, full, null);
             return;
@@ -175,7 +179,10 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
         {
             _log.Error("Automatic {0} of the emergency reserve of pool {1} failed: {2}", done.Kind, outcome.Pool, outcome.Message);
             if (done.Kind == Protocol.OperationKind.AutoRelease)
+            {
+                _releaseFailed.Add(outcome.Pool);
                 Publish(ReserveEvent("capacity.reserve-release-failed", Severity.Critical, outcome, automatic));
+            }
         }
         done.ReplyTo?.Tell(outcome);
         UpdateReport();
