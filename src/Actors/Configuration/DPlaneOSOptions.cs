@@ -24,6 +24,8 @@ public sealed class DPlaneOSOptions
 
     public CapacityOptions Capacity { get; set; } = new();
 
+    public WatchOptions Watch { get; set; } = new();
+
     public ClusterSettings Cluster { get; set; } = new();
 }
 
