@@ -129,3 +129,32 @@ public sealed class CapacityRoutesTests
         Assert.Empty(zfs.Mutations);
     }
 }
+
+public sealed class MonitoringSettingsTests
+{
+    [Theory]
+    [InlineData("DPlaneOS:Capacity:Warning", "95", "thresholds must ascend")]
+    [InlineData("DPlaneOS:Capacity:ReservePercent", "0", "ReservePercent 0 must be in (0, 50]")]
+    [InlineData("DPlaneOS:Capacity:Hysteresis", "-1", "must not be negative")]
+    [InlineData("DPlaneOS:Watch:Inotify:Critical", "70", "thresholds must ascend")]
+    [InlineData("DPlaneOS:Watch:Paths:0", "relative/dir", "'relative/dir' is not an absolute path")]
+    public async Task Bad_monitoring_settings_stop_the_daemon_with_a_clear_message(string key, string value, string message)
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var daemon = await DaemonFixture.StartAsync(new FakeZpool(), zfs: new FakeZfs(), settings: new Dictionary<string, string> { [key] = value });
+        });
+        var all = string.Join(" | ", Flatten(failure).Select(e => e.Message));
+        Assert.Contains(message, all);
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten)) yield return inner;
+        }
+    }
+}

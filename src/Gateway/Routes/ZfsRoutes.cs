@@ -38,25 +38,22 @@ public static class ZfsRoutes
                 cache.Json(await storage.ActorRef.Ask<CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, AskTimeout, ct), r => r))
             .Produces<CapacityReport>()
             .WithSummary("Per pool: size, used, free, used percent, level (ok / warning / critical / emergency, with hysteresis) and emergency reserve (none / reserved bytes / released).");
-        zfs.MapPost("/capacity/reserve", (HttpRequest request, IRequiredActor<StorageSupervisor> storage, DPlaneOSOptions options, IOptions<JsonOptions> json, CancellationToken ct) =>
-                ReserveOperationAsync(request, pool => new CapacityGuardian.Protocol.Reserve(pool), storage, options, json.Value, ct))
-            .Accepts<PoolRequest>("application/json")
-            .Produces<ReserveOutcome>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+        MapReserveOperation(zfs, "/capacity/reserve", pool => new CapacityGuardian.Protocol.Reserve(pool))
             .ProducesProblem(StatusCodes.Status507InsufficientStorage)
             .WithSummary("Creates the emergency reserve <pool>/dplane-reserved (canmount=off) with refreservation = ReservePercent of the pool's usable space. 409 if one is held.");
-        zfs.MapPost("/capacity/release", (HttpRequest request, IRequiredActor<StorageSupervisor> storage, DPlaneOSOptions options, IOptions<JsonOptions> json, CancellationToken ct) =>
-                ReserveOperationAsync(request, pool => new CapacityGuardian.Protocol.Release(pool), storage, options, json.Value, ct))
-            .Accepts<PoolRequest>("application/json")
-            .Produces<ReserveOutcome>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+        MapReserveOperation(zfs, "/capacity/release", pool => new CapacityGuardian.Protocol.Release(pool))
             .WithSummary("Releases the pool's emergency reserve: refreservation=none, the dataset stays. 409 if none is held.");
         return routes;
     }
+
+    private static RouteHandlerBuilder MapReserveOperation(RouteGroupBuilder group, string pattern, Func<string, CapacityGuardian.Protocol.IRequest> command) =>
+        group.MapPost(pattern, (HttpRequest request, IRequiredActor<StorageSupervisor> storage, DPlaneOSOptions options, IOptions<JsonOptions> json, CancellationToken ct) =>
+                ReserveOperationAsync(request, command, storage, options, json.Value, ct))
+            .Accepts<PoolRequest>("application/json")
+            .Produces<ReserveOutcome>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
     /// <summary>The body of the reserve and release routes.</summary>
     public sealed record PoolRequest(string? Pool);

@@ -46,12 +46,10 @@ public sealed class EmergencyReserve(IZpool zpool, IZfs zfs)
     /// <summary>Creates the reserve (or re-arms a released one) with <paramref name="percent"/> of the pool's usable space.</summary>
     public async Task<ReserveOutcome> ReserveAsync(string pool, double percent, CancellationToken cancellationToken)
     {
-        if (await CheckPoolAsync(pool, cancellationToken).ConfigureAwait(false) is { } refused) return refused;
-        var current = await ReadAsync(pool, cancellationToken).ConfigureAwait(false);
+        var (refused, current) = await CurrentAsync(pool, cancellationToken).ConfigureAwait(false);
+        if (refused is not null) return refused;
         switch (current.State)
         {
-            case ReserveState.Unknown:
-                return ReserveOutcome.Failed(pool, current.Error ?? "cannot read the reserve");
             case ReserveState.Reserved:
                 return new ReserveOutcome(ReserveOutcomeKind.AlreadyReserved, pool, current.Dataset, current.Bytes,
                     $"pool '{pool}' already has an emergency reserve of {current.Bytes} bytes");
@@ -80,12 +78,10 @@ public sealed class EmergencyReserve(IZpool zpool, IZfs zfs)
     /// <summary>Sets the reserve's <c>refreservation</c> to none, keeping the dataset; reports the bytes given back.</summary>
     public async Task<ReserveOutcome> ReleaseAsync(string pool, CancellationToken cancellationToken)
     {
-        if (await CheckPoolAsync(pool, cancellationToken).ConfigureAwait(false) is { } refused) return refused;
-        var current = await ReadAsync(pool, cancellationToken).ConfigureAwait(false);
+        var (refused, current) = await CurrentAsync(pool, cancellationToken).ConfigureAwait(false);
+        if (refused is not null) return refused;
         switch (current.State)
         {
-            case ReserveState.Unknown:
-                return ReserveOutcome.Failed(pool, current.Error ?? "cannot read the reserve");
             case ReserveState.None:
                 return new ReserveOutcome(ReserveOutcomeKind.NotReserved, pool, current.Dataset, null, $"pool '{pool}' has no emergency reserve ({current.Dataset} does not exist)");
             case ReserveState.Released:
@@ -96,14 +92,19 @@ public sealed class EmergencyReserve(IZpool zpool, IZfs zfs)
         return new ReserveOutcome(ReserveOutcomeKind.Done, pool, current.Dataset, current.Bytes, $"released {current.Bytes} bytes");
     }
 
-    private async Task<ReserveOutcome?> CheckPoolAsync(string pool, CancellationToken cancellationToken)
+    /// <summary>The reserve of an existing pool, or why there is none to work on (bad name, no such pool, unreadable).</summary>
+    private async Task<(ReserveOutcome? Refused, ReserveStatus Current)> CurrentAsync(string pool, CancellationToken cancellationToken)
     {
+        var unknown = ReserveStatus.Unknown(pool);
         if (NameRules.PoolNameError(pool) is { } invalid)
-            return new ReserveOutcome(ReserveOutcomeKind.InvalidName, pool, null, null, invalid);
+            return (new ReserveOutcome(ReserveOutcomeKind.InvalidName, pool, null, null, invalid), unknown);
         var pools = await zpool.ListAsync(cancellationToken).ConfigureAwait(false);
-        if (!pools.IsOk) return ReserveOutcome.Failed(pool, pools.Error.ToString());
-        return pools.Value.Any(p => p.Name == pool)
-            ? null
-            : new ReserveOutcome(ReserveOutcomeKind.PoolNotFound, pool, null, null, $"no pool named '{pool}' is imported");
+        if (!pools.IsOk) return (ReserveOutcome.Failed(pool, pools.Error.ToString()), unknown);
+        if (pools.Value.All(p => p.Name != pool))
+            return (new ReserveOutcome(ReserveOutcomeKind.PoolNotFound, pool, null, null, $"no pool named '{pool}' is imported"), unknown);
+        var current = await ReadAsync(pool, cancellationToken).ConfigureAwait(false);
+        return current.State == ReserveState.Unknown
+            ? (ReserveOutcome.Failed(pool, current.Error ?? "cannot read the reserve"), current)
+            : (null, current);
     }
 }
