@@ -54,6 +54,17 @@ public sealed class ZfsHealthActorTests : TestKit
     }
 
     [Fact]
+    public void Every_reading_is_published_on_the_event_stream_for_the_other_storage_actors()
+    {
+        Sys.EventStream.Subscribe(TestActor, typeof(ZfsHealthActor.Protocol.StatusObserved));
+        Sys.ActorOf(HealthProps(new FakeZpool(), new FakeSmartctl("smartctl-json-all-sat-hdd-healthy-wdc-wd181kryz.json"), DeviceRootWithDisks()));
+        var first = ExpectMsg<ZfsHealthActor.Protocol.StatusObserved>(TimeSpan.FromSeconds(5));
+        Assert.Equal("tank", first.Reading.List.Value.Single().Name);
+        // One per refresh (50 ms here).
+        ExpectMsg<ZfsHealthActor.Protocol.StatusObserved>(TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
     public void A_hung_zpool_is_never_asked_twice_and_the_last_view_stays_served()
     {
         var zpool = new FakeZpool();
