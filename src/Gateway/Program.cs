@@ -136,6 +136,7 @@ public class Program
         app.MapAuditRoutes();
         app.MapSupportBundleRoutes();
         app.MapSnapshotRoutes();
+        app.MapMonitoringRoutes();
 
         var tokens = app.Services.GetRequiredService<ApiTokenStore>();
         var log = app.Services.GetRequiredService<ILogger<Program>>();

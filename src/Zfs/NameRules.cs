@@ -72,6 +72,15 @@ public static partial class NameRules
     public static string RequireProperty(string property) =>
         PropertyPattern().IsMatch(property) ? property : throw new ArgumentException($"Invalid ZFS property name '{property}'.", nameof(property));
 
+    /// <summary>
+    /// A property value for <c>zfs set</c>/<c>create -o</c>: printable, one line, at most 1024
+    /// characters (ZFS's limit for user properties is 8191; ours are sizes and words).
+    /// </summary>
+    public static string RequirePropertyValue(string value) =>
+        value.Length is > 0 and <= 1024 && !value.Any(char.IsControl)
+            ? value
+            : throw new ArgumentException("A ZFS property value is 1 to 1024 printable characters on one line.", nameof(value));
+
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.:-]*$")]
     private static partial Regex PoolPattern();
 

@@ -22,6 +22,10 @@ public sealed class DPlaneOSOptions
 
     public SmartOptions Smart { get; set; } = new();
 
+    public CapacityOptions Capacity { get; set; } = new();
+
+    public WatchOptions Watch { get; set; } = new();
+
     public ClusterSettings Cluster { get; set; } = new();
 
     public AuditOptions Audit { get; set; } = new();

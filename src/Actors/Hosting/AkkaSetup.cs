@@ -44,6 +44,7 @@ public static class AkkaSetup
                     var lifecycle = system.ActorOf(Props.Create(() => new NodeLifecycleActor(version, TimeProvider.System)), "lifecycle");
                     registry.Register<NodeLifecycleActor>(lifecycle);
                     AuditSetup.StartAuditLog(system, registry, options);
+                    system.StartMonitoring(registry, options);
                 });
         });
     }

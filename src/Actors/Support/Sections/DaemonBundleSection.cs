@@ -42,7 +42,8 @@ public sealed class DaemonBundleSection(
         yield return BundleEntries.Json("daemon/zfs-view.json", context.Json, async ct =>
         {
             var view = await storage.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, ct).ConfigureAwait(false);
-            return new { health = view.Health, capacity = view.Capacity, iostat = view.Iostat, events = view.Events };
+            var capacity = await storage.ActorRef.Ask<CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, AskTimeout, ct).ConfigureAwait(false);
+            return new { health = view.Health, capacity, iostat = view.Iostat, events = view.Events };
         });
     }
 
