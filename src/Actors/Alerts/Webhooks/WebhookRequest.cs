@@ -75,8 +75,9 @@ public sealed record WebhookRequest(
     {
         if (url.Length > MaxUrlLength) return $"must be at most {MaxUrlLength} characters";
         if (url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))) return "must not contain spaces or control characters";
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) return "must be an absolute http:// or https:// URL";
-        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) return "must use http or https";
+        // On Linux "/path" parses as an absolute file: URI; the scheme check refuses it with the rest.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            return "must be an absolute http:// or https:// URL";
         if (string.IsNullOrEmpty(uri.Host)) return "must name a host";
         if (uri.UserInfo.Length > 0) return "must not carry credentials (user:password@); use a header or the secret";
         if (uri.Fragment.Length > 0) return "must not have a fragment (#…)";
