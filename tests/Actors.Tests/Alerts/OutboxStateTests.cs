@@ -90,6 +90,19 @@ public sealed class OutboxStateTests
     }
 
     [Fact]
+    public void After_a_restart_every_waiting_delivery_is_due_so_the_oldest_goes_first()
+    {
+        var state = Queue(OutboxState.Empty, Message("older"), T0, 1);
+        state = Queue(state, Message("younger"), T0, 1);
+        state = state.Apply(new OutboxJournal.DeliveryFailed("older", 1, T0, null, "refused", T0.AddMinutes(10)));
+        Assert.Equal("younger", state.NextDue(1, T0.AddMinutes(1))!.NotificationId);
+
+        var restarted = state.AllDueAt(T0.AddMinutes(1));
+        Assert.Equal("older", restarted.NextDue(1, T0.AddMinutes(1))!.NotificationId);
+        Assert.Equal(1, restarted.Find("older", 1)!.Attempts);
+    }
+
+    [Fact]
     public void Deleting_a_target_drops_its_deliveries_status_and_conditions()
     {
         var state = Queue(OutboxState.Empty, Message("a"), T0, 1, 2);

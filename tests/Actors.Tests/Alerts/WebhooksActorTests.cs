@@ -100,6 +100,23 @@ public sealed class WebhooksActorTests : AlertSinkTestKit
     }
 
     [Fact]
+    public void After_a_restart_waiting_deliveries_go_out_oldest_first()
+    {
+        var down = new FakeWebhookSender { Respond = (_, _) => FakeWebhookSender.Unavailable };
+        var actor = Start(down);
+        Create(actor, """{"name":"h","url":"http://127.0.0.1/h"}""");
+        var notifications = Enumerable.Range(0, 3).Select(i => AlertTesting.Notification("pool.failed", Severity.Critical, $"p{i}")).ToList();
+        foreach (var notification in notifications) actor.Tell(notification);
+        AwaitCondition(() => down.Attempts.Count >= 3);
+        StopAndWait(actor);
+
+        var up = new FakeWebhookSender();
+        actor = Start(up);
+        AwaitCondition(() => up.Delivered.Count == 3);
+        Assert.Equal(notifications.Select(n => n.Id), up.Delivered.Select(d => d.Message.Id));
+    }
+
+    [Fact]
     public void A_notification_that_arrives_twice_is_delivered_once()
     {
         var sender = new FakeWebhookSender();

@@ -41,7 +41,11 @@ public abstract class OutboxSinkActor : ReceivePersistentActor, IWithTimers
         _settings = settings;
         Recover<SnapshotOffer>(offer => RestoreSnapshot(offer.Snapshot));
         Recover<IPersistedEvent>(Apply);
-        Recover<RecoveryCompleted>(_ => ScheduleDispatch());
+        Recover<RecoveryCompleted>(_ =>
+        {
+            Outbox = Outbox.AllDueAt(Time.GetUtcNow());
+            ScheduleDispatch();
+        });
 
         Command<AlertNotification>(OnNotification);
         Command<SubscribeAck>(_ => _subscribed = true);

@@ -69,6 +69,17 @@ public sealed record OutboxState(
         return earliest;
     }
 
+    /// <summary>
+    /// Every waiting delivery due at <paramref name="now"/>. After a restart the receivers may be back
+    /// and the in-memory holds are gone: one probe with each target's oldest delivery finds out, and
+    /// keeps the order (otherwise a never-tried younger delivery would overtake a backed-off older one).
+    /// </summary>
+    public OutboxState AllDueAt(DateTimeOffset now) => this with
+    {
+        Entries = Entries.SetItems(Entries.Where(e => e.Value.NextAttemptAt > now)
+            .Select(e => KeyValuePair.Create(e.Key, e.Value with { NextAttemptAt = now }))),
+    };
+
     public OutboxState Apply(OutboxJournal.DeliveryQueued queued)
     {
         var entries = Entries.ToBuilder();
