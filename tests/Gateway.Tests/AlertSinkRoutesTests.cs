@@ -146,6 +146,15 @@ public sealed class AlertSinkRoutesTests
         Assert.DoesNotContain("smtp-password-1", before);
     }
 
+    [Fact]
+    public async Task The_api_description_lists_the_alert_routes()
+    {
+        await using var daemon = await DaemonFixture.StartAsync(new FakeZpool());
+        var paths = (await daemon.Client(daemon.Token).GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+        foreach (var path in new[] { "/api/alerts/webhooks", "/api/alerts/webhooks/{id}", "/api/alerts/webhooks/{id}/test", "/api/alerts/smtp", "/api/alerts/smtp/test" })
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
+    }
+
     [Theory]
     [InlineData("GET", "/api/alerts/webhooks")]
     [InlineData("POST", "/api/alerts/webhooks/1/test")]

@@ -33,6 +33,9 @@ public readonly record struct SecretInput(SecretInput.Change Action, string? Val
         _ => Value,
     };
 
+    /// <summary>Never the value: messages holding one may reach logs (dead letters, debug logging).</summary>
+    public override string ToString() => Action == Change.Set ? $"Set({Mask})" : Action.ToString();
+
     /// <summary>What a read shows for a stored secret: the mask, or null when none is stored.</summary>
     public static string? Show(string? stored) => stored is null ? null : Mask;
 }

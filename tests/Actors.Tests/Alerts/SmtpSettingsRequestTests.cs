@@ -74,6 +74,17 @@ public sealed class SmtpSettingsRequestTests
     }
 
     [Fact]
+    public void Records_that_may_reach_a_log_never_print_the_password()
+    {
+        const string json = """{"host":"h","username":"alerts","password":"hunter2-original","from":"a@b.c","recipients":["d@e.f"]}""";
+        var settings = Apply(json, null);
+        var printed = string.Join('\n', Request(json).ToString(), settings.ToString(), new SmtpJournal.SmtpSettingsChanged(settings).ToString(),
+            new SmtpNotifierActor.Protocol.Update(Request(json)).ToString());
+        Assert.DoesNotContain("hunter2", printed);
+        Assert.Contains("Username = alerts", printed);
+    }
+
+    [Fact]
     public void A_password_needs_a_username()
     {
         var (settings, rejected) = Request("""{"host":"h","password":"p","from":"a@b.c","recipients":["d@e.f"]}""").ApplyTo(null, Now);

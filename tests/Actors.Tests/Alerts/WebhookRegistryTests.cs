@@ -76,6 +76,19 @@ public sealed class WebhookRegistryTests
     }
 
     [Fact]
+    public void Records_that_may_reach_a_log_never_print_secrets()
+    {
+        var request = Request("""{"name":"a","url":"http://127.0.0.1/a?token=url-token","secret":"original-secret-123","headers":{"Authorization":"Bearer s3cr3t"}}""");
+        var (_, webhook) = Created("""{"name":"a","url":"http://127.0.0.1/a?token=url-token","secret":"original-secret-123","headers":{"Authorization":"Bearer s3cr3t"}}""");
+        var printed = string.Join('\n', request.ToString(), webhook.ToString(), new WebhookJournal.WebhookCreated(webhook).ToString(),
+            new WebhooksActor.Protocol.Create(request).ToString());
+        Assert.DoesNotContain("original-secret-123", printed);
+        Assert.DoesNotContain("s3cr3t", printed);
+        Assert.DoesNotContain("url-token", printed);
+        Assert.Contains("Name = a", printed);
+    }
+
+    [Fact]
     public void Views_never_show_the_secret_or_header_values()
     {
         var (_, webhook) = Created("""{"name":"a","url":"http://127.0.0.1/a","secret":"original-secret-123","headers":{"Authorization":"Bearer s3cr3t"}}""");

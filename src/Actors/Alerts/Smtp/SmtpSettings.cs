@@ -37,6 +37,10 @@ public sealed record SmtpSettings(
 {
     public string Describe() => $"SMTP {Host}:{Port}";
 
+    /// <summary>Without the password: records can reach logs.</summary>
+    public override string ToString() =>
+        $"SmtpSettings {{ Host = {Host}, Port = {Port}, Security = {Security}, Username = {Username}, HasPassword = {Password is not null}, Enabled = {Enabled} }}";
+
     public static string SecurityName(SmtpSecurity security) => security switch
     {
         SmtpSecurity.None => "none",

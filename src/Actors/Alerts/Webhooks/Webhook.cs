@@ -26,4 +26,7 @@ public sealed record Webhook(
         Enabled && SeverityThreshold.Passes(message.Severity, MinimumSeverity) && EventFilter.MatchesAny(Events, message.Type);
 
     public string Describe() => $"webhook {Id} '{Name}'";
+
+    /// <summary>Without the secret, header values or URL (its path or query may hold a token): records can reach logs.</summary>
+    public override string ToString() => $"Webhook {{ Id = {Id}, Name = {Name}, Enabled = {Enabled}, HasSecret = {Secret is not null} }}";
 }

@@ -36,6 +36,10 @@ public sealed record WebhookRequest(
         "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer", "Upgrade", "Expect",
     };
 
+    /// <summary>Without the URL (its path or query may hold a token) or any value: messages can reach logs.</summary>
+    public override string ToString() =>
+        $"WebhookRequest {{ Name = {Name}, Events = [{string.Join(", ", Events)}], Enabled = {Enabled}, Headers = [{string.Join(", ", Headers.Select(h => h.Key))}], Secret = {Secret} }}";
+
     /// <summary>Parses and checks <paramref name="body"/>; on any error returns null and the errors by field.</summary>
     public static WebhookRequest? Parse(JsonElement body, bool allowLinkLocalTargets, out IDictionary<string, string[]> errors)
     {
