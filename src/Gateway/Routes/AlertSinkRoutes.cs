@@ -40,10 +40,8 @@ public static class AlertSinkRoutes
 
         alerts.MapPost("/webhooks", async (HttpRequest request, IRequiredActor<WebhooksActor> webhooks, DPlaneOSOptions options, CancellationToken ct) =>
             {
-                var (body, problem) = await ReadJsonAsync(request, ct);
-                if (problem is not null) return problem;
-                var parsed = WebhookRequest.Parse(body, options.AlertDelivery.Webhooks.AllowLinkLocalTargets, out var errors);
-                if (parsed is null) return Results.ValidationProblem(errors);
+                var (parsed, problem) = await ReadWebhookAsync(request, options, ct);
+                if (parsed is null) return problem!;
                 var reply = await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Create(parsed), AskTimeout, ct);
                 return reply is SinkReply.Ok<WebhookView> created
                     ? Results.Created($"/api/alerts/webhooks/{created.View.Id}", created.View)
@@ -56,10 +54,8 @@ public static class AlertSinkRoutes
 
         alerts.MapPut("/webhooks/{id:int}", async (int id, HttpRequest request, IRequiredActor<WebhooksActor> webhooks, DPlaneOSOptions options, CancellationToken ct) =>
             {
-                var (body, problem) = await ReadJsonAsync(request, ct);
-                if (problem is not null) return problem;
-                var parsed = WebhookRequest.Parse(body, options.AlertDelivery.Webhooks.AllowLinkLocalTargets, out var errors);
-                if (parsed is null) return Results.ValidationProblem(errors);
+                var (parsed, problem) = await ReadWebhookAsync(request, options, ct);
+                if (parsed is null) return problem!;
                 return ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Replace(id, parsed), AskTimeout, ct));
             })
             .Produces<WebhookView>()
@@ -91,10 +87,8 @@ public static class AlertSinkRoutes
 
         alerts.MapPut("/smtp", async (HttpRequest request, IRequiredActor<SmtpNotifierActor> smtp, CancellationToken ct) =>
             {
-                var (body, problem) = await ReadJsonAsync(request, ct);
-                if (problem is not null) return problem;
-                var parsed = SmtpSettingsRequest.Parse(body, out var errors);
-                if (parsed is null) return Results.ValidationProblem(errors);
+                var (parsed, problem) = await ReadAsync(request, body => (SmtpSettingsRequest.Parse(body, out var errors), errors), ct);
+                if (parsed is null) return problem!;
                 return ToResult(await smtp.ActorRef.Ask<SinkReply>(new SmtpNotifierActor.Protocol.Update(parsed), AskTimeout, ct));
             })
             .Produces<SmtpSettingsView>()
@@ -109,17 +103,26 @@ public static class AlertSinkRoutes
             .WithSummary("Sends a test e-mail now, once, with the stored settings: {delivered, status, latencyMs, error}.");
     }
 
-    private static async Task<(JsonElement Body, IResult? Problem)> ReadJsonAsync(HttpRequest request, CancellationToken ct)
+    private static Task<(WebhookRequest? Request, IResult? Problem)> ReadWebhookAsync(HttpRequest request, DPlaneOSOptions options, CancellationToken ct) =>
+        ReadAsync(request, body => (WebhookRequest.Parse(body, options.AlertDelivery.Webhooks.AllowLinkLocalTargets, out var errors), errors), ct);
+
+    /// <summary>The body parsed by <paramref name="parse"/>, or the problem to answer: 400 for JSON that does not parse or fields that do not check.</summary>
+    private static async Task<(T? Request, IResult? Problem)> ReadAsync<T>(
+        HttpRequest request, Func<JsonElement, (T? Request, IDictionary<string, string[]> Errors)> parse, CancellationToken ct)
+        where T : class
     {
+        JsonElement body;
         try
         {
             using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            return (document.RootElement.Clone(), null);
+            body = document.RootElement.Clone();
         }
         catch (JsonException ex)
         {
-            return (default, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request body is not valid JSON", detail: ex.Message));
+            return (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request body is not valid JSON", detail: ex.Message));
         }
+        var (parsed, errors) = parse(body);
+        return parsed is null ? (null, Results.ValidationProblem(errors)) : (parsed, null);
     }
 
     private static IResult ToResult(SinkReply reply) => reply switch

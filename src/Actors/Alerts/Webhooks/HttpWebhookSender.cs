@@ -36,7 +36,7 @@ public sealed class HttpWebhookSender(HttpClient client, TimeSpan attemptTimeout
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         foreach (var (name, value) in webhook.Headers) request.Headers.TryAddWithoutValidation(name, value);
-        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        if (!request.Headers.Contains("User-Agent")) request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         request.Headers.Add(WebhookSignature.DeliveryHeader, message.Id);
         request.Headers.Add(WebhookSignature.EventHeader, message.Type);

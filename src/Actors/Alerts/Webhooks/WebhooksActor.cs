@@ -79,34 +79,25 @@ public sealed class WebhooksActor : OutboxSinkActor
 
     private static SinkReply.NotFound NotFound(int id) => new($"No webhook with id {id}");
 
-    private void OnCreate(Protocol.Create create)
-    {
-        var (webhook, rejected) = _registry.Create(create.Request, Time.GetUtcNow());
-        if (webhook is null)
-        {
-            Sender.Tell(rejected);
-            return;
-        }
-        Record(new WebhookJournal.WebhookCreated(webhook), created =>
-        {
-            Log.Info("{0} created", created.Webhook.Describe());
-            Sender.Tell(new SinkReply.Ok<WebhookView>(View(created.Webhook)));
-        });
-    }
+    private void OnCreate(Protocol.Create create) =>
+        Save(_registry.Create(create.Request, Time.GetUtcNow()), webhook => new WebhookJournal.WebhookCreated(webhook), "created");
 
-    private void OnReplace(Protocol.Replace replace)
+    private void OnReplace(Protocol.Replace replace) =>
+        Save(_registry.Replace(replace.Id, replace.Request, Time.GetUtcNow()), webhook => new WebhookJournal.WebhookUpdated(webhook), "updated");
+
+    /// <summary>Journals an accepted webhook and answers with its view, or answers why it was rejected.</summary>
+    private void Save((Webhook? Accepted, SinkReply? Rejected) decision, Func<Webhook, IPersistedEvent> record, string done)
     {
-        var (webhook, rejected) = _registry.Replace(replace.Id, replace.Request, Time.GetUtcNow());
-        if (webhook is null)
+        if (decision.Accepted is not { } webhook)
         {
-            Sender.Tell(rejected);
+            Sender.Tell(decision.Rejected);
             return;
         }
-        Record(new WebhookJournal.WebhookUpdated(webhook), updated =>
+        Record(record(webhook), _ =>
         {
-            Log.Info("{0} updated", updated.Webhook.Describe());
-            Sender.Tell(new SinkReply.Ok<WebhookView>(View(updated.Webhook)));
-            // Re-enabled: its waiting deliveries may go now.
+            Log.Info("{0} {1}", webhook.Describe(), done);
+            Sender.Tell(new SinkReply.Ok<WebhookView>(View(webhook)));
+            // A (re-)enabled webhook's waiting deliveries may go now.
             Dispatch();
         });
     }
