@@ -137,6 +137,7 @@ public class Program
         app.MapSupportBundleRoutes();
         app.MapSnapshotRoutes();
         app.MapMonitoringRoutes();
+        app.MapAlertSinkRoutes();
 
         var tokens = app.Services.GetRequiredService<ApiTokenStore>();
         var log = app.Services.GetRequiredService<ILogger<Program>>();

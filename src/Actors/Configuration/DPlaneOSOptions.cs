@@ -33,6 +33,8 @@ public sealed class DPlaneOSOptions
     public SnapshotOptions Snapshots { get; set; } = new();
 
     public SupportBundleOptions SupportBundle { get; set; } = new();
+
+    public AlertDeliveryOptions AlertDelivery { get; set; } = new();
 }
 
 public sealed class ClusterSettings

@@ -45,6 +45,7 @@ public static class AkkaSetup
                     registry.Register<NodeLifecycleActor>(lifecycle);
                     AuditSetup.StartAuditLog(system, registry, options);
                     system.StartMonitoring(registry, options);
+                    Alerts.AlertSinks.Start(system, registry, options, resolver.GetService<TimeProvider>());
                 });
         });
     }

@@ -1,0 +1,57 @@
+using DPlaneOS.Actors.Events;
+
+namespace DPlaneOS.Actors.Alerts.Smtp;
+
+/// <summary>How the connection is secured. Every mode other than <see cref="None"/> fails rather than fall back to clear text.</summary>
+public enum SmtpSecurity
+{
+    /// <summary>Clear text (a relay on the LAN); a server's STARTTLS offer is not taken.</summary>
+    None,
+
+    /// <summary>STARTTLS required (submission, port 587).</summary>
+    StartTls,
+
+    /// <summary>TLS from the first byte (implicit TLS, port 465).</summary>
+    Ssl,
+}
+
+/// <summary>The stored SMTP configuration. <see cref="Password"/> is write-only: stored, never returned or logged.</summary>
+/// <param name="TrustedCertificateThumbprint">
+/// A server certificate accepted even though it does not verify (a self-signed relay): its SHA-256
+/// (64 hex digits) or SHA-1 (40) thumbprint.
+/// </param>
+/// <param name="SkipCertificateVerification">Lab use only: accept any server certificate. Default off: certificates are verified.</param>
+public sealed record SmtpSettings(
+    string Host,
+    int Port,
+    SmtpSecurity Security,
+    string? Username,
+    string? Password,
+    string From,
+    IReadOnlyList<string> Recipients,
+    Severity MinimumSeverity,
+    bool Enabled,
+    string? TrustedCertificateThumbprint,
+    bool SkipCertificateVerification,
+    DateTimeOffset UpdatedAt)
+{
+    public string Describe() => $"SMTP {Host}:{Port}";
+
+    /// <summary>Without the password: records can reach logs.</summary>
+    public override string ToString() =>
+        $"SmtpSettings {{ Host = {Host}, Port = {Port}, Security = {Security}, Username = {Username}, HasPassword = {Password is not null}, Enabled = {Enabled} }}";
+
+    public static string SecurityName(SmtpSecurity security) => security switch
+    {
+        SmtpSecurity.None => "none",
+        SmtpSecurity.StartTls => "starttls",
+        _ => "ssl",
+    };
+
+    public static int DefaultPort(SmtpSecurity security) => security switch
+    {
+        SmtpSecurity.None => 25,
+        SmtpSecurity.StartTls => 587,
+        _ => 465,
+    };
+}

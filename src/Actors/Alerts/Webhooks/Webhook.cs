@@ -1,0 +1,32 @@
+using DPlaneOS.Actors.Alerts.Delivery;
+using DPlaneOS.Actors.Events;
+
+namespace DPlaneOS.Actors.Alerts.Webhooks;
+
+/// <summary>
+/// A registered webhook as journalled. <see cref="Secret"/> and the header values are write-only:
+/// they are stored (the local database is the appliance's own) but never returned or logged.
+/// </summary>
+/// <param name="Events">Event type patterns, see <see cref="EventFilter"/>.</param>
+/// <param name="Secret">Signs each body (see <see cref="WebhookSignature"/>); null: unsigned.</param>
+public sealed record Webhook(
+    int Id,
+    string Name,
+    string Url,
+    IReadOnlyList<string> Events,
+    Severity MinimumSeverity,
+    bool Enabled,
+    IReadOnlyDictionary<string, string> Headers,
+    string? Secret,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Whether a new (not resolving) notification goes to this webhook.</summary>
+    public bool Wants(AlertMessage message) =>
+        Enabled && SeverityThreshold.Passes(message.Severity, MinimumSeverity) && EventFilter.MatchesAny(Events, message.Type);
+
+    public string Describe() => $"webhook {Id} '{Name}'";
+
+    /// <summary>Without the secret, header values or URL (its path or query may hold a token): records can reach logs.</summary>
+    public override string ToString() => $"Webhook {{ Id = {Id}, Name = {Name}, Enabled = {Enabled}, HasSecret = {Secret is not null} }}";
+}

@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+
+namespace DPlaneOS.Actors.Alerts.Webhooks;
+
+/// <summary>The registered webhooks, rebuilt from the journal. Immutable; decisions are pure functions.</summary>
+public sealed record WebhookRegistry(ImmutableSortedDictionary<int, Webhook> Webhooks, int NextId)
+{
+    public static readonly WebhookRegistry Empty = new(ImmutableSortedDictionary<int, Webhook>.Empty, 1);
+
+    public Webhook? Find(int id) => Webhooks.GetValueOrDefault(id);
+
+    /// <summary>The webhook <paramref name="request"/> creates, or why it cannot.</summary>
+    public (Webhook? Accepted, SinkReply? Rejected) Create(WebhookRequest request, DateTimeOffset now)
+    {
+        if (NameTaken(request.Name, exceptId: null) is { } clash) return (null, clash);
+        var (headers, headerErrors) = MergeHeaders(request, stored: null);
+        if (headerErrors is not null) return (null, headerErrors);
+        var secret = request.Secret.ApplyTo(null);
+        return (new Webhook(NextId, request.Name, request.Url, request.Events, request.MinimumSeverity, request.Enabled, headers, secret, now, now), null);
+    }
+
+    /// <summary>Webhook <paramref name="id"/> as <paramref name="request"/> replaces it, or why it cannot.</summary>
+    public (Webhook? Accepted, SinkReply? Rejected) Replace(int id, WebhookRequest request, DateTimeOffset now)
+    {
+        if (Find(id) is not { } stored) return (null, new SinkReply.NotFound($"No webhook with id {id}"));
+        if (NameTaken(request.Name, exceptId: id) is { } clash) return (null, clash);
+        var (headers, headerErrors) = MergeHeaders(request, stored);
+        if (headerErrors is not null) return (null, headerErrors);
+        return (stored with
+        {
+            Name = request.Name,
+            Url = request.Url,
+            Events = request.Events,
+            MinimumSeverity = request.MinimumSeverity,
+            Enabled = request.Enabled,
+            Headers = headers,
+            Secret = request.Secret.ApplyTo(stored.Secret),
+            UpdatedAt = now,
+        }, null);
+    }
+
+    public WebhookRegistry Put(Webhook webhook) =>
+        new(Webhooks.SetItem(webhook.Id, webhook), Math.Max(NextId, webhook.Id + 1));
+
+    public WebhookRegistry Remove(int id) => this with { Webhooks = Webhooks.Remove(id) };
+
+    private SinkReply.Conflict? NameTaken(string name, int? exceptId) =>
+        Webhooks.Values.FirstOrDefault(w => w.Id != exceptId && string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase)) is { } other
+            ? new SinkReply.Conflict($"The name '{name}' is already used by webhook {other.Id}")
+            : null;
+
+    /// <summary>Header values are write-only: a masked value keeps the stored one, which must then exist.</summary>
+    private static (IReadOnlyDictionary<string, string> Headers, SinkReply.Invalid? Errors) MergeHeaders(WebhookRequest request, Webhook? stored)
+    {
+        var merged = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var errors = new Dictionary<string, string[]>();
+        foreach (var (name, input) in request.Headers)
+        {
+            var previous = stored?.Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+            if (input.ApplyTo(previous) is { } value) merged[name] = value;
+            else errors[$"headers.{name}"] = [$"'{SecretInput.Mask}' keeps a stored value, but this webhook has no header '{name}'"];
+        }
+        return (merged, errors.Count > 0 ? new SinkReply.Invalid(errors) : null);
+    }
+}

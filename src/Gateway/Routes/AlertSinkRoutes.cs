@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Hosting;
+using DPlaneOS.Actors.Alerts;
+using DPlaneOS.Actors.Alerts.Smtp;
+using DPlaneOS.Actors.Alerts.Webhooks;
+using DPlaneOS.Actors.Configuration;
+
+namespace DPlaneOS.Gateway.Routes;
+
+/// <summary>
+/// Webhook registry and SMTP settings. Bodies are read as JSON and checked field by field
+/// (<see cref="WebhookRequest"/>, <see cref="SmtpSettingsRequest"/>): bad input is a 400
+/// problem with errors by field and changes nothing. Secrets are write-only.
+/// </summary>
+public static class AlertSinkRoutes
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    public static IEndpointRouteBuilder MapAlertSinkRoutes(this IEndpointRouteBuilder routes)
+    {
+        var alerts = routes.MapGroup("/api/alerts").WithTags("Alerts");
+        MapWebhooks(alerts);
+        MapSmtp(alerts);
+        return routes;
+    }
+
+    private static void MapWebhooks(RouteGroupBuilder alerts)
+    {
+        alerts.MapGet("/webhooks", async (IRequiredActor<WebhooksActor> webhooks, CancellationToken ct) =>
+                Results.Ok(await webhooks.ActorRef.Ask<WebhookList>(WebhooksActor.Protocol.List.Instance, AskTimeout, ct)))
+            .Produces<WebhookList>()
+            .WithSummary("Every webhook with its delivery state (pending, last success, last failure); secrets never, hasSecret instead.");
+
+        alerts.MapGet("/webhooks/{id:int}", async (int id, IRequiredActor<WebhooksActor> webhooks, CancellationToken ct) =>
+                ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Get(id), AskTimeout, ct)))
+            .Produces<WebhookView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One webhook.");
+
+        alerts.MapPost("/webhooks", async (HttpRequest request, IRequiredActor<WebhooksActor> webhooks, DPlaneOSOptions options, CancellationToken ct) =>
+            {
+                var (parsed, problem) = await ReadWebhookAsync(request, options, ct);
+                if (parsed is null) return problem!;
+                var reply = await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Create(parsed), AskTimeout, ct);
+                return reply is SinkReply.Ok<WebhookView> created
+                    ? Results.Created($"/api/alerts/webhooks/{created.View.Id}", created.View)
+                    : ToResult(reply);
+            })
+            .Produces<WebhookView>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Creates a webhook: {name, url, events: [\"pool.*\"], minimumSeverity: info|warning|critical, enabled, headers: {}, secret}.");
+
+        alerts.MapPut("/webhooks/{id:int}", async (int id, HttpRequest request, IRequiredActor<WebhooksActor> webhooks, DPlaneOSOptions options, CancellationToken ct) =>
+            {
+                var (parsed, problem) = await ReadWebhookAsync(request, options, ct);
+                if (parsed is null) return problem!;
+                return ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Replace(id, parsed), AskTimeout, ct));
+            })
+            .Produces<WebhookView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Replaces a webhook. An absent or masked (\"********\") secret or header value keeps the stored one; secret null or \"\" removes it.");
+
+        alerts.MapDelete("/webhooks/{id:int}", async (int id, IRequiredActor<WebhooksActor> webhooks, CancellationToken ct) =>
+                ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Delete(id), AskTimeout, ct)))
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Deletes a webhook and drops its pending deliveries.");
+
+        alerts.MapPost("/webhooks/{id:int}/test", async (int id, IRequiredActor<WebhooksActor> webhooks, DPlaneOSOptions options, CancellationToken ct) =>
+                ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Test(id),
+                    options.AlertDelivery.Webhooks.AttemptTimeout + AskTimeout, ct)))
+            .Produces<TestDelivery>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Delivers a signed webhook.test notification now, once: {delivered, status, latencyMs, error}.");
+    }
+
+    private static void MapSmtp(RouteGroupBuilder alerts)
+    {
+        alerts.MapGet("/smtp", async (IRequiredActor<SmtpNotifierActor> smtp, CancellationToken ct) =>
+                Results.Ok(await smtp.ActorRef.Ask<SmtpSettingsView>(SmtpNotifierActor.Protocol.GetSettings.Instance, AskTimeout, ct)))
+            .Produces<SmtpSettingsView>()
+            .WithSummary("The SMTP settings and delivery state; the password only as \"********\" (hasPassword).");
+
+        alerts.MapPut("/smtp", async (HttpRequest request, IRequiredActor<SmtpNotifierActor> smtp, CancellationToken ct) =>
+            {
+                var (parsed, problem) = await ReadAsync(request, body => (SmtpSettingsRequest.Parse(body, out var errors), errors), ct);
+                if (parsed is null) return problem!;
+                return ToResult(await smtp.ActorRef.Ask<SinkReply>(new SmtpNotifierActor.Protocol.Update(parsed), AskTimeout, ct));
+            })
+            .Produces<SmtpSettingsView>()
+            .ProducesValidationProblem()
+            .WithSummary("Sets {host, port, security: none|starttls|ssl, username, password, from, recipients, minimumSeverity, enabled, " +
+                "trustedCertificateThumbprint, skipCertificateVerification}. An absent or masked password keeps the stored one.");
+
+        alerts.MapPost("/smtp/test", async (IRequiredActor<SmtpNotifierActor> smtp, DPlaneOSOptions options, CancellationToken ct) =>
+                ToResult(await smtp.ActorRef.Ask<SinkReply>(SmtpNotifierActor.Protocol.Test.Instance, options.AlertDelivery.Smtp.Timeout + AskTimeout, ct)))
+            .Produces<TestDelivery>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Sends a test e-mail now, once, with the stored settings: {delivered, status, latencyMs, error}.");
+    }
+
+    private static Task<(WebhookRequest? Request, IResult? Problem)> ReadWebhookAsync(HttpRequest request, DPlaneOSOptions options, CancellationToken ct) =>
+        ReadAsync(request, body => (WebhookRequest.Parse(body, options.AlertDelivery.Webhooks.AllowLinkLocalTargets, out var errors), errors), ct);
+
+    /// <summary>The body parsed by <paramref name="parse"/>, or the problem to answer: 400 for JSON that does not parse or fields that do not check.</summary>
+    private static async Task<(T? Request, IResult? Problem)> ReadAsync<T>(
+        HttpRequest request, Func<JsonElement, (T? Request, IDictionary<string, string[]> Errors)> parse, CancellationToken ct)
+        where T : class
+    {
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            return (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request body is not valid JSON", detail: ex.Message));
+        }
+        var (parsed, errors) = parse(body);
+        return parsed is null ? (null, Results.ValidationProblem(errors)) : (parsed, null);
+    }
+
+    private static IResult ToResult(SinkReply reply) => reply switch
+    {
+        SinkReply.Ok<WebhookView> ok => Results.Ok(ok.View),
+        SinkReply.Ok<SmtpSettingsView> ok => Results.Ok(ok.View),
+        SinkReply.Ok<TestDelivery> ok => Results.Ok(ok.View),
+        SinkReply.Deleted => Results.NoContent(),
+        SinkReply.NotFound notFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: notFound.Detail),
+        SinkReply.Conflict conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: conflict.Detail),
+        SinkReply.Invalid invalid => Results.ValidationProblem(invalid.Errors),
+        _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name}"),
+    };
+}

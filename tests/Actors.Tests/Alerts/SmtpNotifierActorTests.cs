@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Akka.Actor;
+using DPlaneOS.Actors.Alerts;
+using DPlaneOS.Actors.Alerts.Delivery;
+using DPlaneOS.Actors.Alerts.Smtp;
+using DPlaneOS.Actors.Events;
+using DPlaneOS.TestSupport.Alerts;
+using Protocol = DPlaneOS.Actors.Alerts.Smtp.SmtpNotifierActor.Protocol;
+
+namespace DPlaneOS.Actors.Tests.Alerts;
+
+public sealed class SmtpNotifierActorTests : AlertSinkTestKit
+{
+    private IActorRef Start(ISmtpSender sender)
+    {
+        var settings = Settings();
+        return Sys.ActorOf(Props.Create(() => new SmtpNotifierActor(sender, settings)));
+    }
+
+    private static SmtpSettingsRequest Request(string json) =>
+        SmtpSettingsRequest.Parse(JsonDocument.Parse(json).RootElement, out _) ?? throw new InvalidOperationException(json);
+
+    private SmtpSettingsView Configure(IActorRef actor, string json) =>
+        View<SmtpSettingsView>(Reply<SinkReply>(actor, new Protocol.Update(Request(json))));
+
+    [Fact]
+    public void Unconfigured_it_sends_nothing_and_its_test_says_why()
+    {
+        var sender = new FakeSmtpSender();
+        var actor = Start(sender);
+        Assert.False(Reply<SmtpSettingsView>(actor, Protocol.GetSettings.Instance).Configured);
+        Assert.Contains("not configured", Assert.IsType<SinkReply.Conflict>(Reply<SinkReply>(actor, Protocol.Test.Instance)).Detail);
+        actor.Tell(AlertTesting.Notification("pool.failed", Severity.Critical, "tank"));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Empty(sender.Sends);
+    }
+
+    [Fact]
+    public void Notifications_at_or_above_the_minimum_severity_are_mailed_once_with_the_stored_password()
+    {
+        var sender = new FakeSmtpSender();
+        var actor = Start(sender);
+        var view = Configure(actor, """
+            {"host":"127.0.0.1","port":2525,"security":"none","username":"alerts","password":"s3cret-pass",
+             "from":"nas@example.net","recipients":["ops@example.net"],"minimumSeverity":"critical"}
+            """);
+        Assert.Equal("********", view.Password);
+        // The form sends the mask back with another change: the password stays.
+        Configure(actor, """
+            {"host":"127.0.0.1","port":2525,"security":"none","username":"alerts","password":"********",
+             "from":"nas@example.net","recipients":["ops@example.net","oncall@example.net"],"minimumSeverity":"critical"}
+            """);
+
+        var critical = AlertTesting.Notification("pool.failed", Severity.Critical, "tank");
+        actor.Tell(AlertTesting.Notification("pool.degraded", Severity.Warning, "tank"));
+        actor.Tell(critical);
+        AwaitCondition(() => sender.Sends.Count == 1);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        var (settings, message) = sender.Sends.Single();
+        Assert.Equal(critical.Id, message.Id);
+        Assert.Equal("s3cret-pass", settings.Password);
+        Assert.Equal(["ops@example.net", "oncall@example.net"], settings.Recipients);
+        Assert.Equal(critical.Id, Reply<SmtpSettingsView>(actor, Protocol.GetSettings.Instance).Delivery.LastSuccess!.NotificationId);
+    }
+
+    [Fact]
+    public void A_server_that_fails_is_retried_and_the_mail_survives_a_restart()
+    {
+        var failing = new FakeSmtpSender { Respond = (_, _) => DeliveryOutcome.Failure(null, "Connection refused", 1) };
+        var actor = Start(failing);
+        Configure(actor, """{"host":"127.0.0.1","port":2525,"security":"none","from":"nas@example.net","recipients":["ops@example.net"]}""");
+        var notification = AlertTesting.Notification("pool.failed", Severity.Critical, "tank");
+        actor.Tell(notification);
+        AwaitCondition(() => failing.Sends.Count >= 2);
+        StopAndWait(actor);
+
+        var working = new FakeSmtpSender();
+        actor = Start(working);
+        AwaitCondition(() => working.Sends.Count == 1);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(notification.Id, working.Sends.Single().Message.Id);
+        var delivery = Reply<SmtpSettingsView>(actor, Protocol.GetSettings.Instance).Delivery;
+        Assert.Equal(0, delivery.Pending);
+        Assert.Equal("Connection refused", delivery.LastFailure!.Error);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using DPlaneOS.Actors.Alerts;
+using DPlaneOS.Actors.Alerts.Delivery;
+using DPlaneOS.Actors.Alerts.Smtp;
+using DPlaneOS.Actors.Events;
+
+namespace DPlaneOS.Actors.Tests.Alerts;
+
+public sealed class SmtpSettingsRequestTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private const string Minimal = """{"host":"mail.example.net","from":"nas@example.net","recipients":["ops@example.net"]}""";
+
+    private static SmtpSettingsRequest Request(string json) =>
+        SmtpSettingsRequest.Parse(JsonDocument.Parse(json).RootElement, out var errors)
+        ?? throw new InvalidOperationException(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+
+    private static IDictionary<string, string[]> Errors(string json)
+    {
+        Assert.Null(SmtpSettingsRequest.Parse(JsonDocument.Parse(json).RootElement, out var errors));
+        return errors;
+    }
+
+    private static SmtpSettings Apply(string json, SmtpSettings? stored)
+    {
+        var (settings, rejected) = Request(json).ApplyTo(stored, Now);
+        Assert.Null(rejected);
+        return settings!;
+    }
+
+    [Fact]
+    public void Defaults_are_starttls_on_587_warning_enabled_and_verified_certificates()
+    {
+        var settings = Apply(Minimal, null);
+        Assert.Equal(SmtpSecurity.StartTls, settings.Security);
+        Assert.Equal(587, settings.Port);
+        Assert.Equal(Severity.Warning, settings.MinimumSeverity);
+        Assert.True(settings.Enabled);
+        Assert.False(settings.SkipCertificateVerification);
+        Assert.Null(settings.TrustedCertificateThumbprint);
+        Assert.Null(settings.Username);
+        Assert.Null(settings.Password);
+    }
+
+    [Theory]
+    [InlineData("none", 25)]
+    [InlineData("ssl", 465)]
+    [InlineData("STARTTLS", 587)]
+    public void The_default_port_follows_the_security_mode(string security, int port) =>
+        Assert.Equal(port, Apply($$"""{"host":"h","security":"{{security}}","from":"a@b.c","recipients":["d@e.f"]}""", null).Port);
+
+    [Fact]
+    public void A_masked_or_absent_password_keeps_the_stored_one_null_clears_it_a_value_replaces_it()
+    {
+        var stored = Apply("""{"host":"h","username":"alerts","password":"hunter2-original","from":"a@b.c","recipients":["d@e.f"]}""", null);
+        Assert.Equal("hunter2-original", stored.Password);
+
+        Assert.Equal("hunter2-original", Apply("""{"host":"h","username":"alerts","password":"********","from":"a@b.c","recipients":["d@e.f"]}""", stored).Password);
+        Assert.Equal("hunter2-original", Apply("""{"host":"h","username":"alerts","from":"a@b.c","recipients":["d@e.f"]}""", stored).Password);
+        Assert.Null(Apply("""{"host":"h","username":"alerts","password":null,"from":"a@b.c","recipients":["d@e.f"]}""", stored).Password);
+        Assert.Equal("new-password", Apply("""{"host":"h","username":"alerts","password":"new-password","from":"a@b.c","recipients":["d@e.f"]}""", stored).Password);
+    }
+
+    [Fact]
+    public void The_view_masks_the_password()
+    {
+        var stored = Apply("""{"host":"h","username":"alerts","password":"hunter2-original","from":"a@b.c","recipients":["d@e.f"]}""", null);
+        var view = SmtpSettingsView.Of(stored, OutboxState.Empty, 0);
+        Assert.Equal("********", view.Password);
+        Assert.True(view.HasPassword);
+        Assert.DoesNotContain("hunter2", JsonSerializer.Serialize(view));
+        Assert.False(SmtpSettingsView.Of(null, OutboxState.Empty, 0).Configured);
+    }
+
+    [Fact]
+    public void Records_that_may_reach_a_log_never_print_the_password()
+    {
+        const string json = """{"host":"h","username":"alerts","password":"hunter2-original","from":"a@b.c","recipients":["d@e.f"]}""";
+        var settings = Apply(json, null);
+        var printed = string.Join('\n', Request(json).ToString(), settings.ToString(), new SmtpJournal.SmtpSettingsChanged(settings).ToString(),
+            new SmtpNotifierActor.Protocol.Update(Request(json)).ToString());
+        Assert.DoesNotContain("hunter2", printed);
+        Assert.Contains("Username = alerts", printed);
+    }
+
+    [Fact]
+    public void A_password_needs_a_username()
+    {
+        var (settings, rejected) = Request("""{"host":"h","password":"p","from":"a@b.c","recipients":["d@e.f"]}""").ApplyTo(null, Now);
+        Assert.Null(settings);
+        Assert.Contains("username", rejected!.Errors.Keys);
+    }
+
+    [Fact]
+    public void Every_bad_field_is_reported_by_name()
+    {
+        var errors = Errors("""
+            {"host":"bad host!","port":70000,"security":"tls","username":"a\r\nb","from":"nas@example.net\r\nBcc: x@evil",
+             "recipients":["ops@example.net","not an address"],"minimumSeverity":"resolved","enabled":1,
+             "trustedCertificateThumbprint":"abc","skipCertificateVerification":"no","tls":true}
+            """);
+        Assert.Equal(
+            ["enabled", "from", "host", "minimumSeverity", "port", "recipients", "security", "skipCertificateVerification", "tls", "trustedCertificateThumbprint", "username"],
+            errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Required_fields_are_named_when_missing()
+    {
+        var errors = Errors("{}");
+        Assert.Equal(["from", "host", "recipients"], errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Thumbprints_are_normalized_to_upper_case_hex()
+    {
+        var sha256 = string.Join(':', Enumerable.Repeat("ab", 32));
+        var settings = Apply($$"""{"host":"h","from":"a@b.c","recipients":["d@e.f"],"trustedCertificateThumbprint":"{{sha256}}"}""", null);
+        Assert.Equal(string.Concat(Enumerable.Repeat("AB", 32)), settings.TrustedCertificateThumbprint);
+    }
+}
