@@ -117,6 +117,7 @@ public class Program
         app.MapHealthRoutes();
         app.MapZfsRoutes();
         app.MapSystemRoutes();
+        app.MapGitOpsRoutes();
 
         var tokens = app.Services.GetRequiredService<ApiTokenStore>();
         var log = app.Services.GetRequiredService<ILogger<Program>>();

@@ -23,6 +23,8 @@ public sealed class DPlaneOSOptions
     public SmartOptions Smart { get; set; } = new();
 
     public ClusterSettings Cluster { get; set; } = new();
+
+    public GitOpsOptions GitOps { get; set; } = new();
 }
 
 public sealed class ClusterSettings

@@ -42,6 +42,7 @@ public static class AkkaSetup
                     var version = typeof(AkkaSetup).Assembly.GetName().Version?.ToString() ?? "unknown";
                     var lifecycle = system.ActorOf(Props.Create(() => new NodeLifecycleActor(version, TimeProvider.System)), "lifecycle");
                     registry.Register<NodeLifecycleActor>(lifecycle);
+                    GitOps.GitOpsSetup.Start(system, registry, resolver, options);
                 });
         });
     }
