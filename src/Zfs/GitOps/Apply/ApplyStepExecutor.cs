@@ -12,6 +12,9 @@ namespace DPlaneOS.Zfs.GitOps.Apply;
 public sealed class ApplyStepExecutor(
     ICommandRunner runner, ILiveStateReader reader, SambaIncludeWriter shares, HostTools tools, TimeSpan stepTimeout) : IApplyStepExecutor
 {
+    private const int BusyAttempts = 3;
+    private static readonly TimeSpan BusyPause = TimeSpan.FromSeconds(1);
+
     public async Task<StepOutcome> ExecuteAsync(DesiredState desired, PlanItem planned, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -60,15 +63,26 @@ public sealed class ApplyStepExecutor(
         {
             if (Refusal(command) is { } refused) return refused;
             List<string> argv = [command[0] == "zpool" ? tools.Zpool : tools.Zfs, .. command.Skip(1)];
-            commandsRun.Add(string.Join(' ', command));
-            var run = await runner.RunAsync(argv, stepTimeout, cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!run.IsOk) return $"{string.Join(' ', command)}: {run.Error}";
-            if (!run.Value.Succeeded) return CommandOutput.Failed(run.Value).ToString();
+            for (var attempt = 1; ; attempt++)
+            {
+                commandsRun.Add(string.Join(' ', command));
+                var run = await runner.RunAsync(argv, stepTimeout, cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!run.IsOk) return $"{string.Join(' ', command)}: {run.Error}";
+                if (run.Value.Succeeded) break;
+                if (attempt >= BusyAttempts || !IsBusy(run.Value)) return CommandOutput.Failed(run.Value).ToString();
+                await Task.Delay(BusyPause * attempt, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return null;
     }
+
+    /// <summary>
+    /// "dataset is busy" / "pool is busy" changed nothing and often clears at once: zfs-fuse answers the
+    /// first destroy of a mounted dataset that way every time, OpenZFS while a process briefly holds it.
+    /// </summary>
+    private static bool IsBusy(CommandResult result) => result.StandardError.Contains(" is busy", StringComparison.Ordinal);
 
     /// <summary>Defence in depth: the planner never emits these, and apply refuses them anyway.</summary>
     public static string? Refusal(IReadOnlyList<string> command)
