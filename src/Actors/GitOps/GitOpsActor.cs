@@ -131,7 +131,7 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
         _computing = true;
         ComputeAsync(_stopping.Token).PipeTo(Self,
             success: outcome => new Computed(outcome),
-            failure: ex => new Computed(new NotUsable(new StateNotUsable(_settings.StatePath, "failed", $"cannot compute a plan: {ex.Message}", []), DateTimeOffset.UtcNow)));
+            failure: ex => new Computed(new NotUsable(new StateNotUsable(_settings.StatePath, "failed", $"cannot compute a plan: {ex.Message}", []), _time.GetUtcNow())));
     }
 
     private async Task<PlanOutcome> ComputeAsync(CancellationToken cancellationToken)
