@@ -91,7 +91,12 @@ public sealed class GitOpsOnZfsFuseTests
         Assert.Equal(disks.Mountpoint, await ZfsGetAsync("mountpoint", p));
 
         await api.PutStateAsync(Yaml(CreateState(disks, "128M")));
+        // The plan reviewed before the file changed is stale: 409 with the current plan, nothing applied.
+        var stale = await ExpectAsync(await api.ApplyRawAsync(plan.GetProperty("planId").GetString()!), HttpStatusCode.Conflict);
+        Assert.Equal([$"modify dataset:{p}/data"], Work(stale.GetProperty("plan")));
+        Assert.Equal("67108864", await ZfsGetAsync("quota", $"{p}/data"));
         var modify = await api.PlanAsync();
+        Assert.Equal(stale.GetProperty("currentPlanId").GetString(), modify.GetProperty("planId").GetString());
         Assert.Equal([$"modify dataset:{p}/data"], Work(modify));
         var item = Items(modify).Single(i => i.GetProperty("action").GetString() == "modify");
         Assert.Equal(["zfs", "set", "quota=134217728", $"{p}/data"], item.GetProperty("commands")[0].EnumerateArray().Select(a => a.GetString()));
