@@ -43,11 +43,30 @@ public static partial class NameRules
         return null;
     }
 
+    /// <summary>Null when <paramref name="name"/> is a valid snapshot name (the part after '@'), else why not.</summary>
+    public static string? SnapshotNameError(string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return "a snapshot name is required";
+        if (name.Length > 200) return "a snapshot name has at most 200 characters";
+        if (!SnapshotPattern().IsMatch(name))
+            return "a snapshot name starts with a letter or digit and contains only letters, digits, '_', '-', '.' and ':'";
+        return null;
+    }
+
     public static string RequirePool(string name) =>
         PoolNameError(name) is { } error ? throw new ArgumentException($"Invalid pool name '{name}': {error}.", nameof(name)) : name;
 
     public static string RequireDataset(string name) =>
         DatasetNameError(name) is { } error ? throw new ArgumentException($"Invalid dataset name '{name}': {error}.", nameof(name)) : name;
+
+    /// <summary>Validates both halves of <c>dataset@snapshot</c> and returns the full name.</summary>
+    public static string RequireSnapshot(string dataset, string snapshot)
+    {
+        RequireDataset(dataset);
+        return SnapshotNameError(snapshot) is { } error
+            ? throw new ArgumentException($"Invalid snapshot name '{snapshot}': {error}.", nameof(snapshot))
+            : $"{dataset}@{snapshot}";
+    }
 
     /// <summary>ZFS property names: lower-case words, user properties with a ':' and feature@ names.</summary>
     public static string RequireProperty(string property) =>
@@ -61,6 +80,9 @@ public static partial class NameRules
 
     [GeneratedRegex("^[A-Za-z0-9_.: -]+$")]
     private static partial Regex ComponentPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+    private static partial Regex SnapshotPattern();
 
     [GeneratedRegex("^[a-z][a-z0-9_.:@-]*$")]
     private static partial Regex PropertyPattern();

@@ -24,6 +24,12 @@ public sealed class DPlaneOSOptions
 
     public ClusterSettings Cluster { get; set; } = new();
 
+    public AuditOptions Audit { get; set; } = new();
+
+    public SnapshotOptions Snapshots { get; set; } = new();
+
+    public SupportBundleOptions SupportBundle { get; set; } = new();
+
     public GitOpsOptions GitOps { get; set; } = new();
 }
 

@@ -16,24 +16,23 @@ public static class ZfsRoutes
     public static IEndpointRouteBuilder MapZfsRoutes(this IEndpointRouteBuilder routes)
     {
         var zfs = routes.MapGroup("/api/zfs").WithTags("ZFS");
-        zfs.MapGet("/health", async (IRequiredActor<StorageSupervisor> storage, SerializedViews cache, CancellationToken ct) =>
-                cache.Json(await ViewAsync(storage, ct), v => v.Health))
-            .Produces<HealthReport>()
-            .WithSummary("Pools, state, vdev tree, per-disk SMART and risk with reasons, and when they were last read.");
-        zfs.MapGet("/iostat", async (IRequiredActor<StorageSupervisor> storage, SerializedViews cache, CancellationToken ct) =>
-                cache.Json(await ViewAsync(storage, ct), v => v.Iostat))
-            .Produces<IostatReport>()
-            .WithSummary("Per pool and vdev: space, operations and bandwidth (averages since import).");
-        zfs.MapGet("/events", async (IRequiredActor<StorageSupervisor> storage, SerializedViews cache, CancellationToken ct) =>
-                cache.Json(await ViewAsync(storage, ct), v => v.Events))
-            .Produces<EventsReport>()
-            .WithSummary("The newest ZFS events. Read-only: never clears the kernel's event log. supported=false on zfs-fuse.");
-        zfs.MapGet("/capacity", async (IRequiredActor<StorageSupervisor> storage, SerializedViews cache, CancellationToken ct) =>
-                cache.Json(await ViewAsync(storage, ct), v => v.Capacity))
-            .Produces<CapacityReport>()
-            .WithSummary("Per pool: size, used, free, used percent and level (ok / warning / critical / emergency).");
+        MapView(zfs, "/health", v => v.Health,
+            "Pools, state, vdev tree, per-disk SMART and risk with reasons, and when they were last read.");
+        MapView(zfs, "/iostat", v => v.Iostat,
+            "Per pool and vdev: space, operations and bandwidth (averages since import).");
+        MapView(zfs, "/events", v => v.Events,
+            "The newest ZFS events. Read-only: never clears the kernel's event log. supported=false on zfs-fuse.");
+        MapView(zfs, "/capacity", v => v.Capacity,
+            "Per pool: size, used, free, used percent and level (ok / warning / critical / emergency).");
         return routes;
     }
+
+    private static void MapView<TReport>(RouteGroupBuilder group, string path, Func<ZfsHealthView, TReport> select, string summary)
+        where TReport : class =>
+        group.MapGet(path, async (IRequiredActor<StorageSupervisor> storage, SerializedViews cache, CancellationToken ct) =>
+                cache.Json(await ViewAsync(storage, ct), select))
+            .Produces<TReport>()
+            .WithSummary(summary);
 
     private static Task<ZfsHealthView> ViewAsync(IRequiredActor<StorageSupervisor> storage, CancellationToken ct) =>
         storage.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, ct);

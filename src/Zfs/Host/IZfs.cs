@@ -2,7 +2,7 @@ using DPlaneOS.Zfs.Model;
 
 namespace DPlaneOS.Zfs.Host;
 
-/// <summary>The <c>zfs</c> command, read-only queries.</summary>
+/// <summary>The <c>zfs</c> command: read-only queries and the few changes the daemon makes itself.</summary>
 public interface IZfs
 {
     /// <summary>
@@ -10,4 +10,16 @@ public interface IZfs
     /// dataset, exact bytes, on OpenZFS and zfs-fuse alike.
     /// </summary>
     Task<HostResult<IReadOnlyList<ZfsDatasetProperties>>> GetAsync(IReadOnlyList<string> properties, string? recursiveRoot = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <c>zfs snapshot [-r] &lt;dataset&gt;@&lt;snapshot&gt;</c>. Null on success, else why it failed.
+    /// Both names are validated first (<see cref="NameRules.RequireSnapshot"/>).
+    /// </summary>
+    Task<CommandError?> SnapshotAsync(string dataset, string snapshot, bool recursive, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <c>zfs destroy [-r] &lt;dataset&gt;@&lt;snapshot&gt;</c>: only ever a snapshot (the '@' is always
+    /// there), never a filesystem. Null on success, else why it failed.
+    /// </summary>
+    Task<CommandError?> DestroySnapshotAsync(string dataset, string snapshot, bool recursive, CancellationToken cancellationToken = default);
 }

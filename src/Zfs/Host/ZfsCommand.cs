@@ -21,4 +21,18 @@ public sealed class ZfsCommand(ICommandRunner runner, HostTools tools) : IZfs
         var run = await runner.RunAsync(command, tools.Timeout, cancellationToken).ConfigureAwait(false);
         return CommandOutput.Parse(run, text => ZfsGetParser.Parse(text).Map(ZfsDatasetProperties.Group));
     }
+
+    public Task<CommandError?> SnapshotAsync(string dataset, string snapshot, bool recursive, CancellationToken cancellationToken = default) =>
+        ChangeAsync("snapshot", NameRules.RequireSnapshot(dataset, snapshot), recursive, cancellationToken);
+
+    public Task<CommandError?> DestroySnapshotAsync(string dataset, string snapshot, bool recursive, CancellationToken cancellationToken = default) =>
+        ChangeAsync("destroy", NameRules.RequireSnapshot(dataset, snapshot), recursive, cancellationToken);
+
+    private async Task<CommandError?> ChangeAsync(string verb, string target, bool recursive, CancellationToken cancellationToken)
+    {
+        List<string> command = recursive ? [tools.Zfs, verb, "-r", target] : [tools.Zfs, verb, target];
+        var run = await runner.RunAsync(command, tools.Timeout, cancellationToken).ConfigureAwait(false);
+        if (!run.IsOk) return run.Error;
+        return run.Value.Succeeded ? null : CommandOutput.Failed(run.Value);
+    }
 }
