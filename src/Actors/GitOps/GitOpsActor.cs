@@ -326,6 +326,8 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
                 ["itemId"] = e.ItemId,
                 ["action"] = step.Action.ToString().ToLowerInvariant(),
                 ["status"] = e.Status.ToString().ToLowerInvariant(),
+                // The audit log marks an entry failed on success=false.
+                ["success"] = e.Status == StepStatus.Failed ? "false" : "true",
                 ["message"] = e.Message,
                 ["commands"] = string.Join("\n", e.CommandsRun),
             });

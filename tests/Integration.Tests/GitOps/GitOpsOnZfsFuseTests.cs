@@ -55,6 +55,30 @@ public sealed class GitOpsOnZfsFuseTests
         return apply;
     }
 
+    /// <summary>The audit log (built on the event bus) holds the apply: started, one entry per step, finished.</summary>
+    private static async Task AssertAuditedAsync(HttpClient client, string applyId, IReadOnlyList<string> items)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>("/api/system/audit?limit=200");
+            var mine = page.GetProperty("records").EnumerateArray()
+                .Where(r => r.GetProperty("details").TryGetProperty("data.applyId", out var id) && id.GetString() == applyId)
+                .Reverse().ToList();
+            var actions = mine.Select(r => r.GetProperty("action").GetString()).ToList();
+            if (actions.LastOrDefault() == "gitops.apply.finished")
+            {
+                Assert.Equal(["gitops.apply.started", .. items.Select(_ => "gitops.apply.step"), "gitops.apply.finished"], actions);
+                Assert.Equal(items, mine.Where(r => r.GetProperty("action").GetString() == "gitops.apply.step").Select(r => r.GetProperty("resource").GetString()));
+                Assert.All(mine, r => Assert.True(r.GetProperty("success").GetBoolean()));
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline) Assert.Fail($"the audit log has no finished apply {applyId}: {string.Join(", ", actions)}");
+            await Task.Delay(200);
+        }
+    }
+
     private static string[] CreateState(LabDisks disks, string quota) => [
         "version: 1",
         .. PoolYaml(disks.Pool, disks.Paths),
@@ -87,6 +111,8 @@ public sealed class GitOpsOnZfsFuseTests
 
         AssertAllNop(await api.PlanAsync());
         Assert.Equal("67108864", await ZfsGetAsync("quota", $"{p}/data"));
+        await AssertAuditedAsync(api.Client, apply.GetProperty("applyId").GetString()!,
+            [$"pool:{p}", $"dataset:{p}", $"dataset:{p}/data", $"dataset:{p}/data/projects"]);
         Assert.Equal("off", await ZfsGetAsync("atime", $"{p}/data/projects"));
         Assert.Equal(disks.Mountpoint, await ZfsGetAsync("mountpoint", p));
 
