@@ -121,8 +121,8 @@ public sealed class GitOpsOnZfsFuseTests
         var stale = await ExpectAsync(await api.ApplyRawAsync(plan.GetProperty("planId").GetString()!), HttpStatusCode.Conflict);
         Assert.Equal([$"modify dataset:{p}/data"], Work(stale.GetProperty("plan")));
         Assert.Equal("67108864", await ZfsGetAsync("quota", $"{p}/data"));
+        Assert.Equal(stale.GetProperty("plan").GetProperty("planId").GetString(), stale.GetProperty("currentPlanId").GetString());
         var modify = await api.PlanAsync();
-        Assert.Equal(stale.GetProperty("currentPlanId").GetString(), modify.GetProperty("planId").GetString());
         Assert.Equal([$"modify dataset:{p}/data"], Work(modify));
         var item = Items(modify).Single(i => i.GetProperty("action").GetString() == "modify");
         Assert.Equal(["zfs", "set", "quota=134217728", $"{p}/data"], item.GetProperty("commands")[0].EnumerateArray().Select(a => a.GetString()));
