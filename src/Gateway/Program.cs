@@ -138,6 +138,7 @@ public class Program
         app.MapSnapshotRoutes();
         app.MapMonitoringRoutes();
         app.MapAlertSinkRoutes();
+        app.MapGitOpsRoutes();
 
         var tokens = app.Services.GetRequiredService<ApiTokenStore>();
         var log = app.Services.GetRequiredService<ILogger<Program>>();

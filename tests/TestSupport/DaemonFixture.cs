@@ -23,9 +23,10 @@ public sealed class DaemonFixture : IAsyncDisposable
     public string Token => File.ReadAllText(Path.Combine(DataDir, "api-token")).Trim();
 
     /// <param name="routes">Maps test-only endpoints on the built app before it starts.</param>
+    /// <param name="customize">Runs last on the builder: tests register wrappers or fakes (e.g. an <see cref="ICommandRunner"/>).</param>
     public static async Task<DaemonFixture> StartAsync(
         IZpool? zpool = null, string? dataDir = null, IDictionary<string, string>? settings = null,
-        Action<WebApplication>? routes = null, IZfs? zfs = null)
+        Action<WebApplication>? routes = null, IZfs? zfs = null, Action<WebApplicationBuilder>? customize = null)
     {
         dataDir ??= Directory.CreateTempSubdirectory("dplaned-test-").FullName;
         var commandLine = new CommandLine("http://127.0.0.1:0", dataDir, null, []);
@@ -39,6 +40,7 @@ public sealed class DaemonFixture : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)));
             if (zpool is not null) builder.Services.AddSingleton(zpool);
             if (zfs is not null) builder.Services.AddSingleton(zfs);
+            customize?.Invoke(builder);
         });
         routes?.Invoke(app);
         await app.StartAsync();

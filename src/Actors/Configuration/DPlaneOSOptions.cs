@@ -35,6 +35,8 @@ public sealed class DPlaneOSOptions
     public SupportBundleOptions SupportBundle { get; set; } = new();
 
     public AlertDeliveryOptions AlertDelivery { get; set; } = new();
+
+    public GitOpsOptions GitOps { get; set; } = new();
 }
 
 public sealed class ClusterSettings

@@ -46,6 +46,7 @@ public static class AkkaSetup
                     AuditSetup.StartAuditLog(system, registry, options);
                     system.StartMonitoring(registry, options);
                     Alerts.AlertSinks.Start(system, registry, options, resolver.GetService<TimeProvider>());
+                    GitOps.GitOpsSetup.Start(system, registry, resolver, options);
                 });
         });
     }

@@ -33,17 +33,24 @@ public static class PlanBuilder
     /// </summary>
     private static void BlockParentsOfKeptChildren(List<PlanItem> items, LiveState live)
     {
+        if (!items.Any(i => i.Kind == ResourceKind.Dataset && (i.Action == PlanAction.Delete || i.RequiresApproval))) return;
         var byName = items.Where(i => i.Kind == ResourceKind.Dataset).GroupBy(i => i.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        // Sorted ordinally, the descendants of X ("X/…") are one contiguous run: binary search, not a scan per removal.
+        var names = live.Datasets.Select(d => d.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
             if (item.Kind != ResourceKind.Dataset || !(item.Action == PlanAction.Delete || item.RequiresApproval)) continue;
-            var kept = live.Datasets
-                .Where(d => d.Name.StartsWith(item.Name + "/", StringComparison.Ordinal))
-                .Where(d => !(byName.TryGetValue(d.Name, out var child)
-                              && (child.Action == PlanAction.Delete || (item.RequiresApproval && child.RequiresApproval))))
-                .Select(d => d.Name)
-                .ToList();
+            var prefix = item.Name + "/";
+            var first = Array.BinarySearch(names, prefix, StringComparer.Ordinal);
+            var kept = new List<string>();
+            for (var j = first < 0 ? ~first : first; j < names.Length && names[j].StartsWith(prefix, StringComparison.Ordinal); j++)
+            {
+                if (!(byName.TryGetValue(names[j], out var child)
+                      && (child.Action == PlanAction.Delete || (item.RequiresApproval && child.RequiresApproval))))
+                    kept.Add(names[j]);
+            }
+
             if (kept.Count == 0) continue;
             items[i] = byName[item.Name] = item with
             {

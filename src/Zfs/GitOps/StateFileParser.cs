@@ -19,7 +19,9 @@ public static class StateFileParser
         ["name", "quota", "compression", "atime", "mountpoint", "recordsize", "encryption", "key_format", "key_location", "casesensitivity"];
     private static readonly string[] ShareKeys = ["name", "path", "read_only", "valid_users", "comment", "guest_ok"];
 
-    public static StateParseResult Parse(string yaml, IReadOnlySet<string>? existingPools = null)
+    /// <param name="existingPools">Pools on the host: a dataset must sit in one of them or in a declared pool.</param>
+    /// <param name="poolsKnown">False when the host's pools could not be read: the "pool exists" check is then skipped, not failed.</param>
+    public static StateParseResult Parse(string yaml, IReadOnlySet<string>? existingPools = null, bool poolsKnown = true)
     {
         var errors = new List<StateError>();
         if (yaml.Length > MaxBytes)
@@ -28,11 +30,11 @@ public static class StateFileParser
         var root = YamlTreeLoader.Load(yaml, errors);
         if (root is null) return StateParseResult.Fail(errors);
 
-        var state = new Builder(new YamlReader(errors), existingPools ?? new HashSet<string>()).Read(root);
+        var state = new Builder(new YamlReader(errors), existingPools ?? new HashSet<string>(), poolsKnown).Read(root);
         return errors.Count == 0 && state is not null ? StateParseResult.Ok(state) : StateParseResult.Fail(errors);
     }
 
-    private sealed class Builder(YamlReader reader, IReadOnlySet<string> existingPools)
+    private sealed class Builder(YamlReader reader, IReadOnlySet<string> existingPools, bool poolsKnown)
     {
         public DesiredState? Read(YNode root)
         {
@@ -346,7 +348,7 @@ public static class StateFileParser
                 if (!names.TryAdd(ds.Value.Name, ds.Path))
                     reader.Error(ds.Node, ds.Path + ".name", $"duplicate dataset name '{ds.Value.Name}' (also {names[ds.Value.Name]})");
                 var pool = ds.Value.Pool;
-                if (!declaredPools.Contains(pool) && !existingPools.Contains(pool))
+                if (poolsKnown && !declaredPools.Contains(pool) && !existingPools.Contains(pool))
                     reader.Error(ds.Node, ds.Path + ".name", $"dataset '{ds.Value.Name}' is not under a declared pool or an existing pool ('{pool}' is neither)");
             }
         }

@@ -1,0 +1,119 @@
+using DPlaneOS.Zfs.GitOps.Live;
+using DPlaneOS.Zfs.Host;
+
+namespace DPlaneOS.Zfs.GitOps.Apply;
+
+/// <summary>
+/// <see cref="IApplyStepExecutor"/> on the host. Per step: re-read that object's live state,
+/// re-plan it, decide (<see cref="StepDecision"/>), run only ZFS commands (never <c>zpool destroy</c>)
+/// or rewrite the Samba include, then re-read and confirm the object converged. The whole step
+/// shares one deadline (<paramref name="stepTimeout"/>).
+/// </summary>
+public sealed class ApplyStepExecutor(
+    ICommandRunner runner, ILiveStateReader reader, SambaIncludeWriter shares, HostTools tools, TimeSpan stepTimeout) : IApplyStepExecutor
+{
+    private const int BusyAttempts = 3;
+    private static readonly TimeSpan BusyPause = TimeSpan.FromSeconds(1);
+
+    public async Task<StepOutcome> ExecuteAsync(DesiredState desired, PlanItem planned, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(stepTimeout);
+        var commandsRun = new List<string>();
+        try
+        {
+            var scope = DesiredScope.For(desired, planned.Kind, planned.Name);
+            var decision = StepDecision.Decide(planned, await ReplanAsync(scope, planned, deadline.Token).ConfigureAwait(false));
+            switch (decision)
+            {
+                case StepDecision.Skip skip:
+                    return new StepOutcome(StepStatus.Skipped, skip.Reason, commandsRun);
+                case StepDecision.Conflict conflict:
+                    return new StepOutcome(StepStatus.Failed, "not run: " + conflict.Reason, commandsRun);
+            }
+
+            var run = (StepDecision.Run)decision;
+            var error = planned.Kind == ResourceKind.Share
+                ? await ApplyShareAsync(scope, planned, commandsRun, deadline.Token).ConfigureAwait(false)
+                : await RunCommandsAsync(run.Commands, commandsRun, deadline.Token).ConfigureAwait(false);
+            if (error is not null) return new StepOutcome(StepStatus.Failed, error, commandsRun);
+
+            var after = await ReplanAsync(scope, planned, deadline.Token).ConfigureAwait(false);
+            return after is null || after.Action == PlanAction.Nop
+                ? new StepOutcome(StepStatus.Done, Describe(planned, commandsRun), commandsRun)
+                : new StepOutcome(StepStatus.Failed,
+                    $"ran {commandsRun.Count} command(s), but {planned.Id} is still not as state.yaml says: {after.Action.ToString().ToUpperInvariant()} {after.Reason}", commandsRun);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new StepOutcome(StepStatus.Failed, $"timed out after {stepTimeout} (DPlaneOS:GitOps:StepTimeout)", commandsRun);
+        }
+    }
+
+    private async Task<PlanItem?> ReplanAsync(DesiredState scope, PlanItem planned, CancellationToken cancellationToken)
+    {
+        var live = await reader.ReadForAsync(planned.Kind, planned.Name, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return PlanBuilder.Build(scope, live).Items.FirstOrDefault(i => i.Id == planned.Id);
+    }
+
+    private async Task<string?> RunCommandsAsync(IReadOnlyList<IReadOnlyList<string>> commands, List<string> commandsRun, CancellationToken cancellationToken)
+    {
+        foreach (var command in commands)
+        {
+            if (Refusal(command) is { } refused) return refused;
+            List<string> argv = [command[0] == "zpool" ? tools.Zpool : tools.Zfs, .. command.Skip(1)];
+            for (var attempt = 1; ; attempt++)
+            {
+                commandsRun.Add(string.Join(' ', command));
+                var run = await runner.RunAsync(argv, stepTimeout, cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!run.IsOk) return $"{string.Join(' ', command)}: {run.Error}";
+                if (run.Value.Succeeded) break;
+                if (attempt >= BusyAttempts || !IsBusy(run.Value)) return CommandOutput.Failed(run.Value).ToString();
+                await Task.Delay(BusyPause * attempt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// "dataset is busy" / "pool is busy" changed nothing and often clears at once: zfs-fuse answers the
+    /// first destroy of a mounted dataset that way every time, OpenZFS while a process briefly holds it.
+    /// </summary>
+    private static bool IsBusy(CommandResult result) => result.StandardError.Contains(" is busy", StringComparison.Ordinal);
+
+    /// <summary>Defence in depth: the planner never emits these, and apply refuses them anyway.</summary>
+    public static string? Refusal(IReadOnlyList<string> command)
+    {
+        if (command.Count < 2 || command[0] is not ("zpool" or "zfs"))
+            return $"refused to run '{string.Join(' ', command)}': apply runs only zpool and zfs commands";
+        if (command[0] == "zpool" && command[1] is "destroy" or "export" or "labelclear")
+            return $"refused to run '{string.Join(' ', command)}': pools are never destroyed or exported by apply";
+        if (command[0] == "zfs" && command[1] == "destroy" && command.Skip(2).Any(a => a.StartsWith('-')))
+            return $"refused to run '{string.Join(' ', command)}': apply destroys one dataset at a time, without flags";
+        return null;
+    }
+
+    private Task<string?> ApplyShareAsync(DesiredState scope, PlanItem planned, List<string> commandsRun, CancellationToken cancellationToken)
+    {
+        var wanted = scope.Shares.FirstOrDefault();
+        return shares.ChangeAsync(current =>
+        {
+            var others = current.Where(s => !string.Equals(s.Name, planned.Name, StringComparison.OrdinalIgnoreCase));
+            if (planned.Action == PlanAction.Delete || wanted is null) return others.ToList();
+            // An existing share keeps its place in the file; a new one goes last.
+            var index = current.ToList().FindIndex(s => string.Equals(s.Name, planned.Name, StringComparison.OrdinalIgnoreCase));
+            var list = current.ToList();
+            if (index >= 0) list[index] = SambaShareFile.ToLive(wanted);
+            else list.Add(SambaShareFile.ToLive(wanted));
+            return list;
+        }, commandsRun, cancellationToken);
+    }
+
+    private static string Describe(PlanItem planned, List<string> commandsRun) =>
+        commandsRun.Count == 0
+            ? $"{planned.Action.ToString().ToUpperInvariant()} {planned.Id}"
+            : $"{planned.Action.ToString().ToUpperInvariant()} {planned.Id}: {string.Join("; ", commandsRun)}";
+}
