@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Gateway.Auth;
 using DPlaneOS.Gateway.Hosting;
@@ -89,6 +90,7 @@ public class Program
         builder.Services.AddSingleton<ZfsStatusReader>();
         builder.Services.AddSingleton<SmartReader>();
 
+        builder.Services.AddPoolHeartbeat(options);
         builder.Services.AddDPlaneOSActors(options, Path.Combine(AppContext.BaseDirectory, "hocon", "dplaned.conf"));
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)

@@ -22,6 +22,10 @@ public sealed class DPlaneOSOptions
 
     public SmartOptions Smart { get; set; } = new();
 
+    public HeartbeatOptions Heartbeat { get; set; } = new();
+
+    public DockerOptions Docker { get; set; } = new();
+
     public ClusterSettings Cluster { get; set; } = new();
 }
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.DependencyInjection;
 using Akka.Pattern;
+using DPlaneOS.Actors.Heartbeat;
 
 namespace DPlaneOS.Actors.Storage;
 
@@ -16,6 +17,8 @@ public sealed class StorageSupervisor : ReceiveActor
         var resolver = DependencyResolver.For(Context.System);
         var health = Context.ActorOf(Backoff(resolver.Props<ZfsHealthActor>(), "health"), "health");
         Receive<ZfsHealthActor.Protocol.GetView>(message => health.Forward(message));
+        var pools = HeartbeatSetup.StartPoolManagerAndDockerGuard(Context, resolver);
+        Receive<PoolManager.Protocol.GetHeartbeats>(message => pools.Forward(message));
     }
 
     internal static Props Backoff(Props child, string name) =>
