@@ -49,7 +49,9 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
             if (pending is { Action: PendingAction.Stop, Then: FollowUp.Recover }) _pending.Remove(retry.Pool);
             else Run(pending);
         });
-        Command<Protocol.GetWindows>(_ => Sender.Tell(new Protocol.Windows(_state.OpenWindows.Values.OrderBy(w => w.Pool, StringComparer.Ordinal).ToList())));
+        Command<Protocol.GetWindows>(_ => Sender.Tell(new Protocol.Windows(
+            _state.OpenWindows.Values.OrderBy(w => w.Pool, StringComparer.Ordinal).ToList(),
+            _pending.Values.OrderBy(p => p.Pool, StringComparer.Ordinal).Select(p => new Protocol.Operation(p.Pool, Verb(p.Action), p.Attempt)).ToList())));
     }
 
     public override string PersistenceId => $"docker-guard-{_node}";
@@ -174,6 +176,11 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
     private bool RetryOrGiveUp(Pending pending, string error)
     {
         var gaveUp = pending.Attempt >= _options.MaxAttempts;
+        if (!gaveUp)
+        {
+            _pending[pending.Pool] = pending with { Attempt = pending.Attempt + 1 };
+            Timers.StartSingleTimer($"retry-{pending.Pool}", new Protocol.Retry(pending.Pool), Backoff(pending.Attempt));
+        }
         if (pending.Attempt == 1 || gaveUp)
         {
             _log.Warning("Docker unreachable while trying to {0} containers of pool {1} (attempt {2}): {3}", Verb(pending.Action), pending.Pool, pending.Attempt, error);
@@ -186,10 +193,7 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
                 [DockerEvents.GaveUpKey] = gaveUp ? "true" : "false",
             });
         }
-        if (gaveUp) return false;
-        _pending[pending.Pool] = pending with { Attempt = pending.Attempt + 1 };
-        Timers.StartSingleTimer($"retry-{pending.Pool}", new Protocol.Retry(pending.Pool), Backoff(pending.Attempt));
-        return true;
+        return !gaveUp;
     }
 
     private TimeSpan Backoff(int attempt)
@@ -234,13 +238,17 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
 
     public static class Protocol
     {
-        /// <summary>Replies with <see cref="Windows"/>: pools whose containers are stopped now.</summary>
+        /// <summary>Replies with <see cref="Windows"/>.</summary>
         public sealed record GetWindows
         {
             public static readonly GetWindows Instance = new();
         }
 
-        public sealed record Windows(IReadOnlyList<FailureWindow> Open);
+        /// <param name="Open">Pools whose containers are stopped now.</param>
+        /// <param name="Running">Stops and starts under way (or waiting to retry), with the attempt under way or next.</param>
+        public sealed record Windows(IReadOnlyList<FailureWindow> Open, IReadOnlyList<Operation> Running);
+
+        public sealed record Operation(string Pool, string Action, int Attempt);
 
         internal sealed record StopFinished(string Pool, DockerOperationResult Result);
 

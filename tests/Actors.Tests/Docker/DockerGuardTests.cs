@@ -32,11 +32,25 @@ public sealed class DockerGuardTests : VirtualTimeTestKit
         MonitorEvent.Create(type, type == PoolEvents.Failed ? Severity.Critical : Severity.Resolved, pool, DateTimeOffset.UtcNow,
             new Dictionary<string, string> { [PoolEvents.MountpointsKey] = string.Join('\n', mountpoints) });
 
-    private IReadOnlyList<FailureWindow> Windows(IActorRef guard)
+    private DockerGuard.Protocol.Windows Status(IActorRef guard)
     {
         var probe = CreateTestProbe();
         guard.Tell(DockerGuard.Protocol.GetWindows.Instance, probe.Ref);
-        return probe.ExpectMsg<DockerGuard.Protocol.Windows>().Open;
+        return probe.ExpectMsg<DockerGuard.Protocol.Windows>();
+    }
+
+    private IReadOnlyList<FailureWindow> Windows(IActorRef guard) => Status(guard).Open;
+
+    /// <summary>Waits until attempt <paramref name="attempt"/> is scheduled, then checks it comes exactly after <paramref name="backoff"/>.</summary>
+    private void ExpectRetryAfter(IActorRef guard, int attempt, TimeSpan backoff)
+    {
+        AwaitCondition(() => Status(guard).Running.SingleOrDefault()?.Attempt == attempt);
+        var calls = _docker.ListCalls;
+        Scheduler.Advance(backoff - TimeSpan.FromMilliseconds(1));
+        Thread.Sleep(100);
+        Assert.Equal(calls, _docker.ListCalls);
+        Scheduler.Advance(TimeSpan.FromMilliseconds(1));
+        AwaitCondition(() => _docker.ListCalls == calls + 1);
     }
 
     [Fact]
@@ -139,20 +153,15 @@ public sealed class DockerGuardTests : VirtualTimeTestKit
         Assert.Contains("Connection refused", first.Data[DockerEvents.ErrorKey]);
         AwaitCondition(() => _docker.ListCalls == 1);
 
-        // Backoff 1 s, 2 s, 3 s (capped): nothing before each delay has passed.
-        Scheduler.Advance(TimeSpan.FromMilliseconds(999));
-        Thread.Sleep(100);
-        Assert.Equal(1, _docker.ListCalls);
-        Scheduler.Advance(TimeSpan.FromMilliseconds(1));
-        AwaitCondition(() => _docker.ListCalls == 2);
-        Scheduler.Advance(TimeSpan.FromSeconds(2));
-        AwaitCondition(() => _docker.ListCalls == 3);
-        Scheduler.Advance(TimeSpan.FromSeconds(3));
-        AwaitCondition(() => _docker.ListCalls == 4);
+        // Backoff 1 s, 2 s, then capped at 3 s.
+        ExpectRetryAfter(guard, 2, TimeSpan.FromSeconds(1));
+        ExpectRetryAfter(guard, 3, TimeSpan.FromSeconds(2));
+        ExpectRetryAfter(guard, 4, TimeSpan.FromSeconds(3));
 
         var gaveUp = ExpectEvent(events, DockerEvents.Unreachable);
         Assert.Equal("4", gaveUp.Data[DockerEvents.AttemptKey]);
         Assert.Equal("true", gaveUp.Data[DockerEvents.GaveUpKey]);
+        Assert.Empty(Status(guard).Running);
         Scheduler.Advance(TimeSpan.FromMinutes(10));
         Thread.Sleep(100);
         Assert.Equal(4, _docker.ListCalls);
