@@ -22,8 +22,9 @@ public sealed class DaemonFixture : IAsyncDisposable
 
     public string Token => File.ReadAllText(Path.Combine(DataDir, "api-token")).Trim();
 
+    /// <param name="services">Registers fakes or decorators; they win over the daemon's own (TryAdd) registrations.</param>
     public static async Task<DaemonFixture> StartAsync(
-        IZpool? zpool = null, string? dataDir = null, IDictionary<string, string>? settings = null)
+        IZpool? zpool = null, string? dataDir = null, IDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         dataDir ??= Directory.CreateTempSubdirectory("dplaned-test-").FullName;
         var commandLine = new CommandLine("http://127.0.0.1:0", dataDir, null, []);
@@ -36,6 +37,7 @@ public sealed class DaemonFixture : IAsyncDisposable
             if (settings is not null)
                 builder.Configuration.AddInMemoryCollection(settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)));
             if (zpool is not null) builder.Services.AddSingleton(zpool);
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
