@@ -9,7 +9,7 @@ public sealed class FilePoolProberTests
     private readonly FilePoolProber _prober = new(TimeProvider.System);
 
     [Fact]
-    public async Task Writes_fsyncs_and_reads_back_unique_content()
+    public async Task Writes_a_new_file_fsyncs_renames_it_and_reads_back_unique_content()
     {
         var directory = Directory.CreateTempSubdirectory("dplaned-probe-").FullName;
         var first = await _prober.ProbeAsync(directory);
@@ -21,6 +21,7 @@ public sealed class FilePoolProberTests
         Assert.NotEqual(content, await File.ReadAllTextAsync(Path.Combine(directory, FilePoolProber.FileName)));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
             File.GetUnixFileMode(Path.Combine(directory, FilePoolProber.FileName)));
+        Assert.False(File.Exists(Path.Combine(directory, FilePoolProber.TemporaryFileName)));
     }
 
     [Fact]
@@ -35,7 +36,8 @@ public sealed class FilePoolProberTests
     public async Task A_blocked_write_is_joined_never_doubled_and_finishes_when_unblocked()
     {
         var directory = Directory.CreateTempSubdirectory("dplaned-probe-").FullName;
-        var fifo = Path.Combine(directory, FilePoolProber.FileName);
+        var fifo = Path.Combine(directory, FilePoolProber.TemporaryFileName);
+        var final = Path.Combine(directory, FilePoolProber.FileName);
         var mkfifo = await new CommandRunner().RunAsync(["mkfifo", fifo], TimeSpan.FromSeconds(10));
         Assert.True(mkfifo.IsOk && mkfifo.Value.Succeeded, "mkfifo failed");
 
@@ -46,16 +48,17 @@ public sealed class FilePoolProberTests
         Assert.Same(first, _prober.ProbeAsync(directory));
 
         // A reader releases the write. Either the reader was gone before the write (EPIPE, a failed
-        // write), or the read-back now blocks on the FIFO until a writer comes and goes without
-        // writing (nothing read back, a mismatch). Both are failed probes, not exceptions.
+        // write), or the FIFO is renamed to the heartbeat file and the read-back blocks on it until a
+        // writer comes and goes without writing (nothing read back, a mismatch). Both are failed
+        // probes, not exceptions.
         await using (var reader = new FileStream(fifo, FileMode.Open, FileAccess.Read))
         {
             _ = await reader.ReadAsync(new byte[256]);
         }
-        var emptyWriter = Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write).Dispose());
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!first.IsCompleted && !File.Exists(final) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
+        if (!first.IsCompleted) await Task.Run(() => new FileStream(final, FileMode.Open, FileAccess.Write).Dispose()).WaitAsync(TimeSpan.FromSeconds(10));
         var result = await first.WaitAsync(TimeSpan.FromSeconds(10));
-        if (!emptyWriter.IsCompleted) new FileStream(fifo, FileMode.Open, FileAccess.Read).Dispose();
-        await emptyWriter.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(result.Succeeded);
         Assert.Matches("^(read back 0 bytes|write failed: )", result.Failure);
         Assert.NotSame(first, _prober.ProbeAsync(directory));

@@ -32,8 +32,11 @@ public static class LabDocker
     }
 
     /// <summary><c>docker run -d --network none -v source:/data image /bin/sleep 1000</c>; returns the container id.</summary>
-    public static async Task<string> RunSleeperAsync(string name, string hostDirectory) =>
-        (await DockerAsync("run", "-d", "--name", name, "--network", "none", "-v", $"{hostDirectory}:/data", Image, "/bin/sleep", "1000")).Trim();
+    public static Task<string> RunSleeperAsync(string name, string hostDirectory) => RunAsync(name, hostDirectory, "/bin/sleep", "1000");
+
+    /// <summary><c>docker run -d --network none -v source:/data image command…</c>; returns the container id.</summary>
+    public static async Task<string> RunAsync(string name, string hostDirectory, params string[] command) =>
+        (await DockerAsync(["run", "-d", "--name", name, "--network", "none", "-v", $"{hostDirectory}:/data", Image, .. command])).Trim();
 
     public static async Task<bool> IsRunningAsync(string container) =>
         (await DockerAsync("inspect", "--format", "{{.State.Running}}", container)).Trim() == "true";
