@@ -119,6 +119,7 @@ public class Program
         app.MapHealthRoutes();
         app.MapZfsRoutes();
         app.MapSystemRoutes();
+        app.MapHeartbeatRoutes();
 
         var tokens = app.Services.GetRequiredService<ApiTokenStore>();
         var log = app.Services.GetRequiredService<ILogger<Program>>();

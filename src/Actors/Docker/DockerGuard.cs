@@ -127,7 +127,10 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
             _log.Warning("Pool {0} failed: stopped {1} container(s) ({2} could not be stopped)", stopped.Pool, stopped.Stopped.Count, stopped.NotStopped.Count);
             var data = ContainerData(stopped.Pool, stopped.Stopped, stopped.NotStopped);
             data[DockerEvents.ModeKey] = stopped.Mode.ToString().ToLowerInvariant();
-            Publish(DockerEvents.Stopped, stopped.Stopped.Count + stopped.NotStopped.Count > 0 ? Severity.Warning : Severity.Info, stopped.Pool, data);
+            data[PoolEvents.MountpointsKey] = string.Join('\n', pending.Mountpoints);
+            var blind = stopped.Mode == DockerStopMode.Pool && pending.Mountpoints.Count == 0;
+            if (blind) data[DockerEvents.ErrorKey] = "the pool's mountpoints are unknown (it was never seen mounted), so no container could be matched";
+            Publish(DockerEvents.Stopped, blind || stopped.Stopped.Count + stopped.NotStopped.Count > 0 ? Severity.Warning : Severity.Info, stopped.Pool, data);
             if (pending.Then == FollowUp.Recover) Recover(_state.OpenWindows[stopped.Pool]);
         });
     }

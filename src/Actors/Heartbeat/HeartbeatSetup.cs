@@ -19,10 +19,11 @@ public static class HeartbeatSetup
     }
 
     /// <summary>Starts <c>pools</c> (<see cref="PoolManager"/>) and <c>docker</c> (<see cref="DockerGuard"/>) as children of the caller.</summary>
-    public static IActorRef StartPoolManagerAndDockerGuard(IActorContext context, DependencyResolver resolver)
+    public static (IActorRef Pools, IActorRef Docker) StartPoolManagerAndDockerGuard(IActorContext context, DependencyResolver resolver)
     {
-        context.ActorOf(PersistentBackoff(resolver.Props<DockerGuard>(), "docker"), "docker");
-        return context.ActorOf(Storage.StorageSupervisor.Backoff(resolver.Props<PoolManager>(), "pools"), "pools");
+        var docker = context.ActorOf(PersistentBackoff(resolver.Props<DockerGuard>(), "docker"), "docker");
+        var pools = context.ActorOf(Storage.StorageSupervisor.Backoff(resolver.Props<PoolManager>(), "pools"), "pools");
+        return (pools, docker);
     }
 
     /// <summary>

@@ -17,8 +17,9 @@ public sealed class StorageSupervisor : ReceiveActor
         var resolver = DependencyResolver.For(Context.System);
         var health = Context.ActorOf(Backoff(resolver.Props<ZfsHealthActor>(), "health"), "health");
         Receive<ZfsHealthActor.Protocol.GetView>(message => health.Forward(message));
-        var pools = HeartbeatSetup.StartPoolManagerAndDockerGuard(Context, resolver);
+        var (pools, docker) = HeartbeatSetup.StartPoolManagerAndDockerGuard(Context, resolver);
         Receive<PoolManager.Protocol.GetHeartbeats>(message => pools.Forward(message));
+        Receive<Docker.DockerGuard.Protocol.GetWindows>(message => docker.Forward(message));
     }
 
     internal static Props Backoff(Props child, string name) =>

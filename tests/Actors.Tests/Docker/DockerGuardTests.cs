@@ -85,6 +85,19 @@ public sealed class DockerGuardTests : VirtualTimeTestKit
     }
 
     [Fact]
+    public void A_pool_never_seen_mounted_stops_nothing_in_pool_mode_and_says_why()
+    {
+        var events = MonitorProbe();
+        var guard = StartGuard();
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank"));
+        var stopped = ExpectEvent(events, DockerEvents.Stopped);
+        Assert.Equal(Severity.Warning, stopped.Severity);
+        Assert.Equal("0", stopped.Data[DockerEvents.CountKey]);
+        Assert.Contains("mountpoints are unknown", stopped.Data[DockerEvents.ErrorKey]);
+        Assert.Empty(_docker.Stops);
+    }
+
+    [Fact]
     public void All_mode_stops_every_running_container()
     {
         var events = MonitorProbe();
