@@ -63,6 +63,7 @@ public static class Program
                 ["DPlaneOS:Status:RefreshInterval"] = "00:00:01",
                 ["DPlaneOS:Heartbeat:Interval"] = interval.ToString(),
                 ["DPlaneOS:Heartbeat:Deadline"] = deadline.ToString(),
+                ["DPlaneOS:Heartbeat:Enabled"] = "true",
                 ["DPlaneOS:Heartbeat:Pools:0"] = pool.Name,
                 ["DPlaneOS:Docker:Endpoint"] = LabDocker.Endpoint,
                 ["Logging:LogLevel:Default"] = "Warning",

@@ -10,7 +10,11 @@ namespace DPlaneOS.Gateway.Tests;
 public sealed class HeartbeatRoutesTests
 {
     private static Task<DaemonFixture> StartAsync(FakeZfs zfs, FakePoolProber prober) =>
-        DaemonFixture.StartAsync(new FakeZpool(), settings: new Dictionary<string, string> { ["DPlaneOS:Heartbeat:Interval"] = "00:00:00.200" },
+        DaemonFixture.StartAsync(new FakeZpool(), settings: new Dictionary<string, string>
+            {
+                ["DPlaneOS:Heartbeat:Enabled"] = "true",
+                ["DPlaneOS:Heartbeat:Interval"] = "00:00:00.200",
+            },
             services: services =>
             {
                 services.AddSingleton<IZfs>(zfs);

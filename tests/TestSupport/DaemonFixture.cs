@@ -33,6 +33,9 @@ public sealed class DaemonFixture : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["DPlaneOS:Status:RefreshInterval"] = "00:00:00.200",
+                // Test daemons must not write into (or stop containers of) other pools on the machine:
+                // tests of the heartbeat turn it on and name their own pool.
+                ["DPlaneOS:Heartbeat:Enabled"] = "false",
             });
             if (settings is not null)
                 builder.Configuration.AddInMemoryCollection(settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)));

@@ -3,6 +3,9 @@ namespace DPlaneOS.Actors.Configuration;
 /// <summary>The per-pool write probe (<c>DPlaneOS:Heartbeat</c>).</summary>
 public sealed class HeartbeatOptions
 {
+    /// <summary>False: no pool is probed, so no pool.failed is raised and no container is stopped by it.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Time between two probes of one pool (spec: 30 s).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -16,5 +19,5 @@ public sealed class HeartbeatOptions
     public List<string> ExcludedPools { get; set; } = [];
 
     public bool Watches(string pool) =>
-        (Pools.Count == 0 || Pools.Contains(pool, StringComparer.Ordinal)) && !ExcludedPools.Contains(pool, StringComparer.Ordinal);
+        Enabled && (Pools.Count == 0 || Pools.Contains(pool, StringComparer.Ordinal)) && !ExcludedPools.Contains(pool, StringComparer.Ordinal);
 }

@@ -86,6 +86,16 @@ public sealed class PoolManagerTests : VirtualTimeTestKit
     }
 
     [Fact]
+    public void A_disabled_heartbeat_probes_no_pool()
+    {
+        var manager = StartManager(new HeartbeatOptions { Enabled = false, Interval = Interval, Deadline = Deadline });
+        manager.Tell(Observed(("tank", "ONLINE")));
+        Scheduler.Advance(Interval);
+        Assert.Empty(Heartbeats(manager));
+        Assert.Equal(0, _prober.Probes("/tank"));
+    }
+
+    [Fact]
     public void Pools_outside_the_configured_set_get_no_heartbeat()
     {
         var manager = StartManager(new HeartbeatOptions { Interval = Interval, Deadline = Deadline, ExcludedPools = ["backup"] });

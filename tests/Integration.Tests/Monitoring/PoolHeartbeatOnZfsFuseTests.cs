@@ -27,6 +27,7 @@ public sealed class PoolHeartbeatOnZfsFuseTests(ITestOutputHelper output)
         ["DPlaneOS:Status:RefreshInterval"] = "00:00:01",
         ["DPlaneOS:Heartbeat:Interval"] = Interval.ToString(),
         ["DPlaneOS:Heartbeat:Deadline"] = Deadline.ToString(),
+        ["DPlaneOS:Heartbeat:Enabled"] = "true",
         ["DPlaneOS:Heartbeat:Pools:0"] = pool.Name,
         ["DPlaneOS:Docker:Endpoint"] = LabDocker.Endpoint,
         // busybox sleep as PID 1 ignores SIGTERM; do not wait the default 10 s for the kill.
