@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Gateway.Audit;
 using DPlaneOS.Actors.Support;
@@ -104,6 +105,7 @@ public class Program
         builder.Services.AddSingleton<PreUpgradeSnapshotter>();
         builder.Services.AddSupportBundle();
 
+        builder.Services.AddPoolHeartbeat(options);
         builder.Services.AddDPlaneOSActors(options, Path.Combine(AppContext.BaseDirectory, "hocon", "dplaned.conf"));
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
@@ -139,6 +141,7 @@ public class Program
         app.MapMonitoringRoutes();
         app.MapAlertSinkRoutes();
         app.MapGitOpsRoutes();
+        app.MapHeartbeatRoutes();
 
         var tokens = app.Services.GetRequiredService<ApiTokenStore>();
         var log = app.Services.GetRequiredService<ILogger<Program>>();

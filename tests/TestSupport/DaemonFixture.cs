@@ -24,9 +24,11 @@ public sealed class DaemonFixture : IAsyncDisposable
 
     /// <param name="routes">Maps test-only endpoints on the built app before it starts.</param>
     /// <param name="customize">Runs last on the builder: tests register wrappers or fakes (e.g. an <see cref="ICommandRunner"/>).</param>
+    /// <param name="services">Registers fakes or decorators; they win over the daemon's own (TryAdd) registrations.</param>
     public static async Task<DaemonFixture> StartAsync(
         IZpool? zpool = null, string? dataDir = null, IDictionary<string, string>? settings = null,
-        Action<WebApplication>? routes = null, IZfs? zfs = null, Action<WebApplicationBuilder>? customize = null)
+        Action<WebApplication>? routes = null, IZfs? zfs = null, Action<WebApplicationBuilder>? customize = null,
+        Action<IServiceCollection>? services = null)
     {
         dataDir ??= Directory.CreateTempSubdirectory("dplaned-test-").FullName;
         var commandLine = new CommandLine("http://127.0.0.1:0", dataDir, null, []);
@@ -35,11 +37,15 @@ public sealed class DaemonFixture : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["DPlaneOS:Status:RefreshInterval"] = "00:00:00.200",
+                // Test daemons must not write into (or stop containers of) other pools on the machine:
+                // tests of the heartbeat turn it on and name their own pool.
+                ["DPlaneOS:Heartbeat:Enabled"] = "false",
             });
             if (settings is not null)
                 builder.Configuration.AddInMemoryCollection(settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)));
             if (zpool is not null) builder.Services.AddSingleton(zpool);
             if (zfs is not null) builder.Services.AddSingleton(zfs);
+            services?.Invoke(builder.Services);
             customize?.Invoke(builder);
         });
         routes?.Invoke(app);

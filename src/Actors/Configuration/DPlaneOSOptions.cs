@@ -26,6 +26,10 @@ public sealed class DPlaneOSOptions
 
     public WatchOptions Watch { get; set; } = new();
 
+    public HeartbeatOptions Heartbeat { get; set; } = new();
+
+    public DockerOptions Docker { get; set; } = new();
+
     public ClusterSettings Cluster { get; set; } = new();
 
     public AuditOptions Audit { get; set; } = new();

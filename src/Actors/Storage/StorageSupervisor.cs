@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.DependencyInjection;
 using Akka.Pattern;
+using DPlaneOS.Actors.Heartbeat;
 
 namespace DPlaneOS.Actors.Storage;
 
@@ -18,6 +19,9 @@ public sealed class StorageSupervisor : ReceiveActor
         var capacity = Context.ActorOf(Backoff(resolver.Props<CapacityGuardian>(), "capacity"), "capacity");
         Receive<ZfsHealthActor.Protocol.GetView>(message => health.Forward(message));
         Receive<CapacityGuardian.Protocol.IRequest>(message => capacity.Forward(message));
+        var (pools, docker) = HeartbeatSetup.StartPoolManagerAndDockerGuard(Context, resolver);
+        Receive<PoolManager.Protocol.GetHeartbeats>(message => pools.Forward(message));
+        Receive<Docker.DockerGuard.Protocol.GetWindows>(message => docker.Forward(message));
     }
 
     internal static Props Backoff(Props child, string name) =>

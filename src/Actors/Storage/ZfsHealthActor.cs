@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Zfs.Health;
+using DPlaneOS.Zfs.Model;
 
 namespace DPlaneOS.Actors.Storage;
 
@@ -76,6 +77,8 @@ public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
         Context.System.EventStream.Publish(new Protocol.StatusObserved(message.Reading));
         if (!message.Reading.Status.IsOk)
             _log.Warning("zpool status failed: {0}", message.Reading.Status.Error);
+        else
+            Context.System.EventStream.Publish(new Protocol.PoolsObserved(message.Reading.At, message.Reading.Status.Value));
 
         // A disk we have never read (first start, a new or replaced disk) gets SMART now, not in 30 min.
         var devices = _view.DevicePaths.ToHashSet();
@@ -116,6 +119,12 @@ public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
         {
             public static readonly RefreshSmart Instance = new();
         }
+
+        /// <summary>
+        /// On the local EventStream after every successful status read: the pools zpool lists now.
+        /// The pool heartbeats' discovery (imported pools get one, exported pools lose theirs).
+        /// </summary>
+        public sealed record PoolsObserved(DateTimeOffset At, IReadOnlyList<PoolStatus> Pools);
 
         internal sealed record StatusRead(ZfsStatusReading? Reading, Exception? Failure = null);
 

@@ -1,0 +1,31 @@
+using DPlaneOS.Actors.Events;
+
+namespace DPlaneOS.Actors.Heartbeat;
+
+/// <summary>The <see cref="MonitorEvent"/> types the pool heartbeat publishes, and their data keys.</summary>
+public static class PoolEvents
+{
+    /// <summary>Critical: the pool does not take writes (or zpool says SUSPENDED/UNAVAIL/FAULTED).</summary>
+    public const string Failed = "pool.failed";
+
+    /// <summary>Warning: zpool says DEGRADED.</summary>
+    public const string Degraded = "pool.degraded";
+
+    /// <summary>Resolved: a failed or degraded pool is healthy again (or only degraded after a failure).</summary>
+    public const string Recovered = "pool.recovered";
+
+    /// <summary>Info: the pool is not mounted, so it cannot be probed; this is not a failure.</summary>
+    public const string NotProbeable = "pool.not-probeable";
+
+    public const string ReasonKey = "reason";
+    public const string StateKey = "state";
+    public const string PreviousKey = "previous";
+
+    /// <summary>Mountpoints of every mounted filesystem of the pool, one per line.</summary>
+    public const string MountpointsKey = "mountpoints";
+
+    public static IReadOnlyList<string> Mountpoints(MonitorEvent monitorEvent) =>
+        monitorEvent.Data.TryGetValue(MountpointsKey, out var lines)
+            ? lines.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            : [];
+}

@@ -1,0 +1,257 @@
+using Akka.Actor;
+using Akka.TestKit;
+using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Docker;
+using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.TestSupport;
+
+namespace DPlaneOS.Actors.Tests.Docker;
+
+public sealed class DockerGuardTests : VirtualTimeTestKit
+{
+    private readonly FakeDockerEngine _docker = new();
+
+    public DockerGuardTests()
+    {
+        _docker.Run("c1", "nextcloud", "/tank/apps/nextcloud");
+        _docker.Run("c2", "media", "/srv/media", "/tank");
+        _docker.Run("c3", "other", "/backup/db");
+        _docker.Run("c4", "lookalike", "/tankette/data");
+        _docker.Run("c5", "nomounts");
+    }
+
+    private IActorRef StartGuard(Action<DockerOptions>? configure = null, string name = "docker")
+    {
+        var options = new DPlaneOSOptions();
+        configure?.Invoke(options.Docker);
+        return Sys.ActorOf(Props.Create(() => new DockerGuard(options, _docker, TimeProvider.System)), name);
+    }
+
+    private static MonitorEvent PoolEvent(string type, string pool, params string[] mountpoints) =>
+        MonitorEvent.Create(type, type == PoolEvents.Failed ? Severity.Critical : Severity.Resolved, pool, DateTimeOffset.UtcNow,
+            new Dictionary<string, string> { [PoolEvents.MountpointsKey] = string.Join('\n', mountpoints) });
+
+    private DockerGuard.Protocol.Windows Status(IActorRef guard)
+    {
+        var probe = CreateTestProbe();
+        guard.Tell(DockerGuard.Protocol.GetWindows.Instance, probe.Ref);
+        return probe.ExpectMsg<DockerGuard.Protocol.Windows>();
+    }
+
+    private IReadOnlyList<FailureWindow> Windows(IActorRef guard) => Status(guard).Open;
+
+    /// <summary>Waits until attempt <paramref name="attempt"/> is scheduled, then checks it comes exactly after <paramref name="backoff"/>.</summary>
+    private void ExpectRetryAfter(IActorRef guard, int attempt, TimeSpan backoff)
+    {
+        AwaitCondition(() => Status(guard).Running.SingleOrDefault()?.Attempt == attempt);
+        var calls = _docker.ListCalls;
+        Scheduler.Advance(backoff - TimeSpan.FromMilliseconds(1));
+        Thread.Sleep(100);
+        Assert.Equal(calls, _docker.ListCalls);
+        Scheduler.Advance(TimeSpan.FromMilliseconds(1));
+        AwaitCondition(() => _docker.ListCalls == calls + 1);
+    }
+
+    [Fact]
+    public void Pool_mode_stops_only_containers_with_mounts_under_the_pools_mountpoints_once_per_failure_window()
+    {
+        var events = MonitorProbe();
+        var guard = StartGuard();
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank", "/srv/media"));
+
+        var stopped = ExpectEvent(events, DockerEvents.Stopped);
+        Assert.Equal(Severity.Warning, stopped.Severity);
+        Assert.Equal("tank", stopped.Subject);
+        Assert.Equal("c1,c2", stopped.Data[DockerEvents.IdsKey]);
+        Assert.Equal("nextcloud,media", stopped.Data[DockerEvents.NamesKey]);
+        Assert.Equal("2", stopped.Data[DockerEvents.CountKey]);
+        Assert.Equal("pool", stopped.Data[DockerEvents.ModeKey]);
+        Assert.Equal(["c1", "c2"], _docker.Stops.Order());
+        Assert.True(_docker.IsRunning("c3") && _docker.IsRunning("c4") && _docker.IsRunning("c5"));
+
+        // Failing again in the same window (another probe, a restarted heartbeat): nothing more is stopped.
+        _docker.Run("c6", "started-by-hand", "/tank/x");
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(2, _docker.Stops.Count);
+        Assert.Equal(["c1", "c2"], Windows(guard).Single().Stopped.Select(c => c.Id));
+
+        // A new window after recovery stops again.
+        guard.Tell(PoolEvent(PoolEvents.Recovered, "tank"));
+        ExpectEvent(events, DockerEvents.Restartable);
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        Assert.Equal("c6", ExpectEvent(events, DockerEvents.Stopped).Data[DockerEvents.IdsKey]);
+    }
+
+    [Fact]
+    public void A_pool_never_seen_mounted_stops_nothing_in_pool_mode_and_says_why()
+    {
+        var events = MonitorProbe();
+        var guard = StartGuard();
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank"));
+        var stopped = ExpectEvent(events, DockerEvents.Stopped);
+        Assert.Equal(Severity.Warning, stopped.Severity);
+        Assert.Equal("0", stopped.Data[DockerEvents.CountKey]);
+        Assert.Contains("mountpoints are unknown", stopped.Data[DockerEvents.ErrorKey]);
+        Assert.Empty(_docker.Stops);
+    }
+
+    [Fact]
+    public void All_mode_stops_every_running_container()
+    {
+        var events = MonitorProbe();
+        var guard = StartGuard(o => o.StopMode = DockerStopMode.All);
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        var stopped = ExpectEvent(events, DockerEvents.Stopped);
+        Assert.Equal("c1,c2,c3,c4,c5", stopped.Data[DockerEvents.IdsKey]);
+        Assert.Equal("all", stopped.Data[DockerEvents.ModeKey]);
+        Assert.Equal(5, _docker.Stops.Count);
+    }
+
+    [Fact]
+    public void Without_restart_on_recovery_the_stopped_containers_are_listed_as_restartable_and_left_stopped()
+    {
+        var events = MonitorProbe();
+        var guard = StartGuard();
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        ExpectEvent(events, DockerEvents.Stopped);
+
+        guard.Tell(PoolEvent(PoolEvents.Recovered, "tank"));
+        var restartable = ExpectEvent(events, DockerEvents.Restartable, DockerEvents.Restarted);
+        Assert.Equal(DockerEvents.Restartable, restartable.Type);
+        Assert.Equal(Severity.Info, restartable.Severity);
+        Assert.Equal("c1,c2", restartable.Data[DockerEvents.IdsKey]);
+        Assert.Equal("nextcloud,media", restartable.Data[DockerEvents.NamesKey]);
+        Assert.Empty(_docker.Starts);
+        Assert.False(_docker.IsRunning("c1"));
+        Assert.Empty(Windows(guard));
+    }
+
+    [Fact]
+    public void With_restart_on_recovery_the_stopped_containers_are_started_again()
+    {
+        var events = MonitorProbe();
+        var guard = StartGuard(o => o.RestartOnRecovery = true);
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        ExpectEvent(events, DockerEvents.Stopped);
+
+        guard.Tell(PoolEvent(PoolEvents.Recovered, "tank"));
+        var restarted = ExpectEvent(events, DockerEvents.Restarted, DockerEvents.Restartable);
+        Assert.Equal(DockerEvents.Restarted, restarted.Type);
+        Assert.Equal("c1,c2", restarted.Data[DockerEvents.IdsKey]);
+        Assert.Equal(["c1", "c2"], _docker.Starts.Order());
+        Assert.True(_docker.IsRunning("c1") && _docker.IsRunning("c2"));
+        Assert.Empty(Windows(guard));
+    }
+
+    [Fact]
+    public void An_unreachable_docker_is_a_warning_and_a_bounded_retry_with_backoff_never_a_crash()
+    {
+        var events = MonitorProbe();
+        _docker.Unreachable = true;
+        var guard = StartGuard(o =>
+        {
+            o.MaxAttempts = 4;
+            o.RetryMinBackoff = TimeSpan.FromSeconds(1);
+            o.RetryMaxBackoff = TimeSpan.FromSeconds(3);
+        });
+        Watch(guard);
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+
+        var first = ExpectEvent(events, DockerEvents.Unreachable);
+        Assert.Equal(Severity.Warning, first.Severity);
+        Assert.Equal("1", first.Data[DockerEvents.AttemptKey]);
+        Assert.Equal("false", first.Data[DockerEvents.GaveUpKey]);
+        Assert.Contains("Connection refused", first.Data[DockerEvents.ErrorKey]);
+        AwaitCondition(() => _docker.ListCalls == 1);
+
+        // Backoff 1 s, 2 s, then capped at 3 s.
+        ExpectRetryAfter(guard, 2, TimeSpan.FromSeconds(1));
+        ExpectRetryAfter(guard, 3, TimeSpan.FromSeconds(2));
+        ExpectRetryAfter(guard, 4, TimeSpan.FromSeconds(3));
+
+        var gaveUp = ExpectEvent(events, DockerEvents.Unreachable);
+        Assert.Equal("4", gaveUp.Data[DockerEvents.AttemptKey]);
+        Assert.Equal("true", gaveUp.Data[DockerEvents.GaveUpKey]);
+        Assert.Empty(Status(guard).Running);
+        Scheduler.Advance(TimeSpan.FromMinutes(10));
+        Thread.Sleep(100);
+        Assert.Equal(4, _docker.ListCalls);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        // Still alive and still guarding: the next failure window tries again.
+        _docker.Unreachable = false;
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        Assert.Equal("c1,c2", ExpectEvent(events, DockerEvents.Stopped).Data[DockerEvents.IdsKey]);
+    }
+
+    [Fact]
+    public void A_pool_that_recovers_while_docker_is_unreachable_stops_nothing_later()
+    {
+        var events = MonitorProbe();
+        _docker.Unreachable = true;
+        var guard = StartGuard();
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        ExpectEvent(events, DockerEvents.Unreachable);
+        guard.Tell(PoolEvent(PoolEvents.Recovered, "tank"));
+        _docker.Unreachable = false;
+        Scheduler.Advance(TimeSpan.FromMinutes(5));
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Empty(_docker.Stops);
+        Assert.Empty(Windows(guard));
+    }
+
+    [Fact]
+    public void Another_nodes_pool_failure_stops_nothing_here()
+    {
+        var events = MonitorProbe();
+        var guard = StartGuard();
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank") with { Node = "other-appliance" });
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Empty(_docker.Stops);
+    }
+
+    [Fact]
+    public void Open_windows_are_journalled_and_survive_a_restart_of_the_guard()
+    {
+        var events = MonitorProbe();
+        var guard = StartGuard(name: "docker-a");
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        ExpectEvent(events, DockerEvents.Stopped);
+        Watch(guard);
+        Sys.Stop(guard);
+        ExpectTerminated(guard);
+
+        var again = StartGuard(name: "docker-b");
+        var window = Windows(again).Single();
+        Assert.Equal("tank", window.Pool);
+        Assert.Equal(["nextcloud", "media"], window.Stopped.Select(c => c.Name));
+
+        // The same window: a repeated pool.failed after the restart stops nothing; recovery lists them.
+        again.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        again.Tell(PoolEvent(PoolEvents.Recovered, "tank"));
+        var restartable = ExpectEvent(events, DockerEvents.Restartable, DockerEvents.Stopped);
+        Assert.Equal(DockerEvents.Restartable, restartable.Type);
+        Assert.Equal("c1,c2", restartable.Data[DockerEvents.IdsKey]);
+        Assert.Equal(2, _docker.Stops.Count);
+    }
+
+    [Fact]
+    public void Journal_records_round_trip_through_the_stable_name_serializer()
+    {
+        var stopped = new ContainersStopped("tank", DockerStopMode.Pool, [new ContainerRef("c1", "nextcloud")],
+            [new ContainerFailure("c2", "media", "timeout")], DateTimeOffset.UtcNow);
+        var serializer = Sys.Serialization.FindSerializerFor(stopped);
+        Assert.IsType<DPlaneOS.Actors.Persistence.PersistedJsonSerializer>(serializer);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, stopped);
+        Assert.Equal("docker.containers-stopped.v1", manifest);
+        var back = (ContainersStopped)Sys.Serialization.Deserialize(serializer.ToBinary(stopped), serializer.Identifier, manifest);
+        Assert.Equal(stopped.Pool, back.Pool);
+        Assert.Equal(stopped.Stopped, back.Stopped);
+        Assert.Equal(stopped.NotStopped, back.NotStopped);
+
+        var closed = new FailureWindowClosed("tank", [new ContainerRef("c1", "nextcloud")], [], DateTimeOffset.UtcNow);
+        Assert.Equal("docker.window-closed.v1", Akka.Serialization.Serialization.ManifestFor(Sys.Serialization.FindSerializerFor(closed), closed));
+    }
+}

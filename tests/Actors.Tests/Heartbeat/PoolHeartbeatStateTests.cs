@@ -1,0 +1,160 @@
+using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Heartbeat;
+using static DPlaneOS.Actors.Heartbeat.HeartbeatObservation;
+
+namespace DPlaneOS.Actors.Tests.Heartbeat;
+
+public sealed class PoolHeartbeatStateTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 29, 8, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Applies the observations in order and returns the final state and every signal type sent.</summary>
+    private static (PoolHeartbeatState State, List<PoolSignal> Signals) Run(PoolHeartbeatState start, params HeartbeatObservation[] observations)
+    {
+        var state = start;
+        var signals = new List<PoolSignal>();
+        var at = T0;
+        foreach (var observation in observations)
+        {
+            var transition = state.Apply(observation, at);
+            state = transition.State;
+            signals.AddRange(transition.Signals);
+            at = at.AddSeconds(30);
+        }
+        return (state, signals);
+    }
+
+    private static (PoolHeartbeatState State, List<PoolSignal> Signals) Run(params HeartbeatObservation[] observations) =>
+        Run(PoolHeartbeatState.Initial, observations);
+
+    private static readonly ProbeSucceeded Ok = new(TimeSpan.FromMilliseconds(5));
+
+    [Fact]
+    public void A_healthy_pool_sends_nothing_however_often_it_is_probed()
+    {
+        var (state, signals) = Run(new StateRead("ONLINE"), Ok, Ok, new StateRead("ONLINE"), Ok);
+        Assert.Equal(PoolHealth.Healthy, state.Health);
+        Assert.Empty(signals);
+        Assert.Equal(T0.AddSeconds(120), state.LastSuccessAt);
+    }
+
+    [Theory]
+    [InlineData("SUSPENDED")]
+    [InlineData("UNAVAIL")]
+    [InlineData("FAULTED")]
+    public void A_failing_pool_state_fails_the_pool_once(string poolState)
+    {
+        var (state, signals) = Run(new StateRead("ONLINE"), Ok, new StateRead(poolState), new StateRead(poolState), Ok);
+        Assert.Equal(PoolHealth.Failed, state.Health);
+        var failed = Assert.Single(signals);
+        Assert.Equal(PoolEvents.Failed, failed.Type);
+        Assert.Equal(Severity.Critical, failed.Severity);
+        Assert.Equal($"pool state is {poolState}", failed.Reason);
+    }
+
+    [Theory]
+    [InlineData("ONLINE")]
+    [InlineData("online")]
+    [InlineData("UNAVAIL ")]
+    [InlineData("SUSPENDED_SOON")]
+    public void Only_the_exact_failing_states_count(string poolState)
+    {
+        var (state, signals) = Run(new StateRead(poolState), Ok);
+        Assert.Equal(PoolHealth.Healthy, state.Health);
+        Assert.Empty(signals);
+    }
+
+    [Fact]
+    public void A_failed_write_fails_the_pool_with_its_reason_and_a_later_success_recovers_it()
+    {
+        var (state, signals) = Run(new StateRead("ONLINE"), Ok, new ProbeFailed("write failed: Input/output error"),
+            new ProbeFailed("write failed: Input/output error"), Ok, Ok);
+        Assert.Equal(PoolHealth.Healthy, state.Health);
+        Assert.Equal([PoolEvents.Failed, PoolEvents.Recovered], signals.Select(s => s.Type));
+        Assert.Equal("write failed: Input/output error", signals[0].Reason);
+        Assert.Equal(Severity.Resolved, signals[1].Severity);
+    }
+
+    [Fact]
+    public void A_hung_probe_fails_the_pool_and_its_late_success_recovers_it()
+    {
+        var (state, signals) = Run(Ok, new ProbeHung(TimeSpan.FromSeconds(10)));
+        Assert.Equal(PoolHealth.Failed, state.Health);
+        Assert.Equal(ProbeCondition.Hung, state.Probe);
+        Assert.Contains("did not finish within 10 s", Assert.Single(signals).Reason);
+
+        var recovered = state.Apply(Ok, T0.AddMinutes(5));
+        Assert.Equal(PoolHealth.Healthy, recovered.State.Health);
+        Assert.Equal(PoolEvents.Recovered, Assert.Single(recovered.Signals).Type);
+    }
+
+    [Fact]
+    public void A_failure_window_stays_open_until_a_probe_succeeds_again()
+    {
+        // zpool says ONLINE again and the pool is unmounted: neither proves that writes work.
+        var (state, signals) = Run(Ok, new StateRead("SUSPENDED"), new StateRead("ONLINE"), new NotMounted("not mounted"), new StateRead("ONLINE"));
+        Assert.Equal(PoolHealth.Failed, state.Health);
+        Assert.Equal(PoolEvents.Failed, Assert.Single(signals).Type);
+
+        var recovered = state.Apply(Ok, T0.AddMinutes(5));
+        Assert.Equal(PoolHealth.Healthy, recovered.State.Health);
+        Assert.Equal(PoolEvents.Recovered, Assert.Single(recovered.Signals).Type);
+    }
+
+    [Fact]
+    public void A_success_while_zpool_still_says_suspended_does_not_recover()
+    {
+        var (state, signals) = Run(Ok, new StateRead("SUSPENDED"), Ok);
+        Assert.Equal(PoolHealth.Failed, state.Health);
+        Assert.Single(signals);
+    }
+
+    [Fact]
+    public void Degraded_is_a_warning_once_and_recovery_resolves_it()
+    {
+        var (state, signals) = Run(new StateRead("ONLINE"), Ok, new StateRead("DEGRADED"), Ok, new StateRead("DEGRADED"), Ok, new StateRead("ONLINE"));
+        Assert.Equal(PoolHealth.Healthy, state.Health);
+        Assert.Equal([PoolEvents.Degraded, PoolEvents.Recovered], signals.Select(s => s.Type));
+        Assert.Equal(Severity.Warning, signals[0].Severity);
+    }
+
+    [Fact]
+    public void A_degraded_pool_whose_writes_fail_is_failed_and_comes_back_degraded()
+    {
+        var (state, signals) = Run(new StateRead("DEGRADED"), Ok, new ProbeFailed("write failed: EIO"), Ok);
+        Assert.Equal(PoolHealth.Degraded, state.Health);
+        Assert.Equal([PoolEvents.Degraded, PoolEvents.Failed, PoolEvents.Recovered, PoolEvents.Degraded], signals.Select(s => s.Type));
+    }
+
+    [Fact]
+    public void An_unmounted_pool_is_not_probeable_not_failed()
+    {
+        var (state, signals) = Run(new StateRead("ONLINE"), new NotMounted("not mounted (mountpoint /tank)"), new NotMounted("not mounted (mountpoint /tank)"));
+        Assert.Equal(PoolHealth.NotProbeable, state.Health);
+        var signal = Assert.Single(signals);
+        Assert.Equal(PoolEvents.NotProbeable, signal.Type);
+        Assert.Equal(Severity.Info, signal.Severity);
+        Assert.Equal("not mounted (mountpoint /tank)", signal.Reason);
+
+        var mounted = state.Apply(Ok, T0.AddMinutes(5));
+        Assert.Equal(PoolHealth.Healthy, mounted.State.Health);
+        Assert.Empty(mounted.Signals);
+    }
+
+    [Fact]
+    public void A_state_read_alone_concludes_nothing()
+    {
+        var (state, signals) = Run(new StateRead("ONLINE"));
+        Assert.Equal(PoolHealth.Unknown, state.Health);
+        Assert.Empty(signals);
+    }
+
+    [Fact]
+    public void Resuming_from_a_failed_state_does_not_fail_again()
+    {
+        var (failed, _) = Run(Ok, new ProbeHung(TimeSpan.FromSeconds(10)));
+        var (state, signals) = Run(failed, new ProbeHung(TimeSpan.FromSeconds(10)), new ProbeFailed("write failed"));
+        Assert.Equal(PoolHealth.Failed, state.Health);
+        Assert.Empty(signals);
+    }
+}
