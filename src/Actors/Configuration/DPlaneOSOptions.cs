@@ -23,6 +23,10 @@ public sealed class DPlaneOSOptions
     public SmartOptions Smart { get; set; } = new();
 
     public ClusterSettings Cluster { get; set; } = new();
+
+    public AlertOptions Alerts { get; set; } = new();
+
+    public MonitorSocketOptions WebSocket { get; set; } = new();
 }
 
 public sealed class ClusterSettings
