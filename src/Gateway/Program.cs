@@ -4,6 +4,7 @@ using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Gateway.Auth;
 using DPlaneOS.Gateway.Hosting;
 using DPlaneOS.Gateway.Routes;
+using DPlaneOS.Gateway.WebSockets;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
 using Microsoft.AspNetCore.Authentication;
@@ -101,6 +102,7 @@ public class Program
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
         });
         builder.Services.AddSingleton<SerializedViews>();
+        builder.Services.AddMonitorSocket(options.WebSocket);
         builder.Services.AddOpenApi("v1");
     }
 
@@ -108,15 +110,18 @@ public class Program
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Before authentication: the handler recognises a WebSocket handshake (and its ?access_token=) only once this has run.
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseWebSockets();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("dplaned API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealthRoutes();
         app.MapZfsRoutes();
         app.MapSystemRoutes();
+        app.MapActiveAlertRoutes();
+        app.MapMonitorSocketRoutes();
 
         var tokens = app.Services.GetRequiredService<ApiTokenStore>();
         var log = app.Services.GetRequiredService<ILogger<Program>>();
