@@ -222,6 +222,31 @@ public sealed class AlertRouterTests : TestKit
     }
 
     [Fact]
+    public void After_a_snapshot_and_a_trimmed_journal_a_restart_still_has_every_active_condition()
+    {
+        var router = StartRouter("alert-router-snapshot");
+        Send(router, Event(Severity.Critical, subject: "backup"));
+        // Then 150 flaps that never notify (raised + dropped = 300 records) pass the snapshot interval;
+        // the journal is trimmed up to the snapshot, so the backup condition survives only in it.
+        for (var i = 0; i < 150; i++)
+        {
+            router.Tell(Event(Severity.Warning));
+            router.Tell(Event(Severity.Resolved));
+        }
+        Active(router);
+        Scheduler.Advance(TimeSpan.FromSeconds(10));
+        Stop(router);
+
+        var second = StartRouter("alert-router-snapshot");
+        var active = Assert.Single(Active(second));
+        Assert.Equal("pool.degraded|backup", active.Key);
+        Assert.False(active.Notified);
+        Scheduler.Advance(TimeSpan.FromSeconds(20));
+        ExpectNotification(AlertNotificationKind.Raised, "pool.degraded|backup");
+        ExpectNothingPublished();
+    }
+
+    [Fact]
     public void Every_router_record_goes_through_the_stable_name_serializer_and_back()
     {
         var monitorEvent = Event(Severity.Critical);
