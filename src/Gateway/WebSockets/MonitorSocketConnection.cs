@@ -18,7 +18,10 @@ internal static class MonitorSocketConnection
     {
         var receiving = ReceiveUntilCloseAsync(socket);
         var sending = SendAllAsync(socket, outbox);
-        var stopped = Task.Delay(Timeout.Infinite, stopping);
+        var stopSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Disposed with the connection, so the daemon-wide stopping token does not collect one registration per client ever connected.
+        await using var onStop = stopping.Register(() => stopSignal.TrySetResult());
+        var stopped = stopSignal.Task;
         var ended = await Task.WhenAny(receiving, sending, outbox.Overflow, stopped);
         try
         {
