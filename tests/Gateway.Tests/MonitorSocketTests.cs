@@ -199,6 +199,16 @@ public sealed class MonitorSocketTests
     }
 
     [Fact]
+    public async Task The_api_document_lists_the_alert_and_websocket_routes()
+    {
+        await using var daemon = await DaemonFixture.StartAsync(new FakeZpool());
+        var openApi = await daemon.Client(daemon.Token).GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = openApi.GetProperty("paths");
+        Assert.True(paths.GetProperty("/api/alerts").TryGetProperty("get", out _));
+        Assert.Contains("ready", paths.GetProperty("/api/ws/monitor").GetRawText());
+    }
+
+    [Fact]
     public async Task Stopping_the_daemon_closes_clients_with_going_away()
     {
         var daemon = await DaemonFixture.StartAsync(new FakeZpool());

@@ -24,8 +24,9 @@ public static class MonitorSocketRoutes
 
     public static IEndpointRouteBuilder MapMonitorSocketRoutes(this IEndpointRouteBuilder routes)
     {
-        // Map, not MapGet: a WebSocket over HTTP/2 is a CONNECT request.
-        routes.Map(Path, HandleAsync)
+        // A WebSocket over HTTP/2 is a CONNECT request; OpenAPI cannot describe that method, so only GET is listed.
+        routes.MapMethods(Path, [HttpMethods.Connect], HandleAsync).ExcludeFromDescription();
+        routes.MapGet(Path, HandleAsync)
             .WithTags("Monitor")
             .WithSummary("WebSocket. First frame {\"type\":\"ready\"} once subscribed; then one frame per event " +
                          "{type, severity, subject, node, time, data, id} and per alert notification {type:\"alert\", id, key, kind, severity, time, event}. " +
