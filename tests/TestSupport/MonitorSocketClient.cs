@@ -56,7 +56,7 @@ public sealed class MonitorSocketClient : IAsyncDisposable
     /// <summary>The next text frame as JSON, or null when the server closed the connection.</summary>
     public async Task<JsonElement?> ReceiveAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         _message.Clear();
         while (true)
         {
