@@ -113,7 +113,11 @@ in
     watchdogSec = mkOption {
       type = types.int;
       default = 30;
-      description = "systemd WatchdogSec in seconds (0 disables). The daemon must send WATCHDOG=1 more often.";
+      description = ''
+        systemd WatchdogSec in seconds (0 disables). dplaned sends WATCHDOG=1
+        every watchdogSec/2, and only while its actor system answers; when it
+        stops, systemd aborts the daemon and Restart=on-failure starts it again.
+      '';
     };
 
     preUpgradeSnapshot = mkOption {
@@ -175,6 +179,10 @@ in
           message = "services.dplaneos.dataDir must be an absolute path (got '${cfg.dataDir}').";
         }
         {
+          assertion = cfg.watchdogSec >= 0;
+          message = "services.dplaneos.watchdogSec must be 0 (off) or a positive number of seconds (got ${toString cfg.watchdogSec}).";
+        }
+        {
           assertion = cfg.adminUser != "root";
           message = "services.dplaneos.adminUser must not be root (root never logs in over SSH).";
         }
@@ -221,12 +229,19 @@ in
           DOTNET_NOLOGO = "1";
         };
         serviceConfig = {
+          # The daemon reports READY=1 itself once the host has started
+          # (UseSystemd); the watchdog only counts from then on, so a slow
+          # start is bounded by TimeoutStartSec, not WatchdogSec.
           Type = "notify";
+          # Only the daemon's own PID may notify: the package's wrapper execs
+          # the apphost (same PID), and the zfs/docker/samba tools it spawns
+          # cannot report READY or pet the watchdog on its behalf.
           NotifyAccess = "main";
           ExecStart = "${cfg.package}/bin/dplaned ${escapeShellArgs daemonArgs}";
           Restart = "on-failure";
           RestartSec = "5s";
           TimeoutStartSec = "120s";
+          # systemd passes WATCHDOG_USEC; the daemon pets at half of it.
           WatchdogSec = "${toString cfg.watchdogSec}s";
           ProtectSystem = "strict";
           ReadWritePaths = [ cfg.dataDir ] ++ cfg.extraWritablePaths;

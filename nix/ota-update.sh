@@ -2,17 +2,18 @@
 # dplaneos-ota: signed A/B over-the-air updates with automatic revert.
 #
 # USAGE
-#   ota-update.sh verify [--allow-downgrade] BUNDLE   check a bundle, write nothing
-#   ota-update.sh apply  [--allow-downgrade] [--reboot] BUNDLE
+#   ota-update.sh verify [--allow-downgrade|--reinstall] BUNDLE   check a bundle, write nothing
+#   ota-update.sh apply  [--allow-downgrade|--reinstall] [--reboot] BUNDLE
 #                                   verify, write to the inactive slot, one-time boot into it
 #   ota-update.sh health-check      after boot: commit the new slot or revert and reboot
 #   ota-update.sh status            print slot and pending-update state
+#   ota-update.sh version-cmp A B   print <, = or > (SemVer precedence of A against B)
 #
 # BUNDLE FORMAT (an uncompressed or gzip/zstd tar; members at the top level, no
 # other members allowed, each exactly once)
 #   manifest        signed text, one key=value per line (no duplicates, no unknown keys):
 #                     format=1
-#                     version=1.4.2              (digits and dots, optional -suffix)
+#                     version=1.4.2              (see VERSIONS)
 #                     slot=a|b                   (the slot this image was built for)
 #                     image_sha256=<64 hex>      sha256 of member "image"
 #                     kernel_sha256=<64 hex>     sha256 of member "kernel"
@@ -41,9 +42,22 @@
 #   says "running" within OTA_HEALTH_TIMEOUT (90 s); otherwise it points the
 #   default back at the previous slot and reboots.
 #
+# VERSIONS
+#   MAJOR.MINOR.PATCH (any number of numeric components, missing ones count
+#   as 0) with an optional SemVer pre-release: -rc.1, -beta.2, -rc1. No
+#   build metadata (+...). Order is SemVer 2.0 precedence: components
+#   numerically (1.10.0 > 1.9.9); a pre-release is lower than its release
+#   (1.2.0-rc.1 < 1.2.0); pre-release identifiers compared left to right,
+#   numeric ones numerically (rc.2 < rc.10), others in ASCII order, numeric
+#   below alphanumeric, and fewer identifiers lower when all others are equal
+#   (rc.1 < rc.1.1). Numeric pre-release identifiers may not have leading
+#   zeros. A bundle is installed only when it is newer than the running
+#   version: an older one is a downgrade (needs --allow-downgrade), the same
+#   version a reinstall (needs --reinstall or --allow-downgrade).
+#
 # EXIT CODES
 #   0 ok   2 usage   3 malformed bundle   4 signed by an untrusted key
-#   5 bad signature   6 hash mismatch   7 downgrade refused   8 slot error
+#   5 bad signature   6 hash mismatch   7 downgrade or reinstall refused   8 slot error
 #   9 write/boot-loader failure   10 health check failed (reverted)
 #   11 busy (update pending or another run)   12 pre-upgrade snapshot failed
 #   13 configuration error (public key, running version)
@@ -104,7 +118,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit "$E_USAGE"
 }
 
@@ -142,16 +156,90 @@ other_slot() { if [ "$1" = a ]; then echo b; else echo a; fi; }
 slot_dev() { if [ "$1" = a ]; then echo "$OTA_SLOT_A"; else echo "$OTA_SLOT_B"; fi; }
 entry_name() { printf 'dplaneos-%s.conf\n' "$1"; }
 
-# Strictly newer, semantic-ish ordering (sort -V).
-version_gt() {
-  [ "$1" != "$2" ] && [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | tail -n1)" = "$1" ]
+# --- versions (see VERSIONS above) -----------------------------------------
+
+readonly VERSION_RE='^[0-9]+(\.[0-9]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$'
+
+valid_version() {
+  local id
+  local -a ids=()
+  [[ "$1" =~ $VERSION_RE ]] || return 1
+  if [[ "$1" == *-* ]]; then
+    IFS=. read -r -a ids <<<"${1#*-}"
+    for id in "${ids[@]}"; do
+      if [[ "$id" =~ ^0[0-9]+$ ]]; then return 1; fi
+    done
+  fi
+  return 0
+}
+
+# Digit strings of any length, compared as numbers (no 64-bit overflow).
+cmp_num() {
+  local LC_ALL=C a=$1 b=$2
+  a=${a#"${a%%[!0]*}"}
+  b=${b#"${b%%[!0]*}"}
+  if [ "${#a}" -ne "${#b}" ]; then
+    if [ "${#a}" -lt "${#b}" ]; then echo -1; else echo 1; fi
+  elif [[ "$a" < "$b" ]]; then echo -1
+  elif [[ "$a" > "$b" ]]; then echo 1
+  else echo 0
+  fi
+}
+
+# One pre-release identifier: numeric ones numerically and below alphanumeric ones.
+cmp_ident() {
+  local LC_ALL=C a=$1 b=$2 an=0 bn=0
+  if [[ "$a" =~ ^[0-9]+$ ]]; then an=1; fi
+  if [[ "$b" =~ ^[0-9]+$ ]]; then bn=1; fi
+  if [ "$an" = 1 ] && [ "$bn" = 1 ]; then cmp_num "$a" "$b"
+  elif [ "$an" = 1 ]; then echo -1
+  elif [ "$bn" = 1 ]; then echo 1
+  elif [[ "$a" < "$b" ]]; then echo -1
+  elif [[ "$a" > "$b" ]]; then echo 1
+  else echo 0
+  fi
+}
+
+# Dot-separated fields compared left to right with $1 (cmp_num or
+# cmp_ident); when all shared fields are equal, more fields rank higher.
+cmp_fields() {
+  local cmp=$1 i n c
+  local -a x=() y=()
+  IFS=. read -r -a x <<<"$2"
+  IFS=. read -r -a y <<<"$3"
+  n=${#x[@]}
+  if [ "${#y[@]}" -lt "$n" ]; then n=${#y[@]}; fi
+  for ((i = 0; i < n; i++)); do
+    c=$("$cmp" "${x[i]}" "${y[i]}")
+    if [ "$c" != 0 ]; then echo "$c"; return; fi
+  done
+  cmp_num "${#x[@]}" "${#y[@]}"
+}
+
+# Prints -1, 0 or 1: SemVer 2.0 precedence of $1 against $2 (both valid).
+version_cmp() {
+  local a=$1 b=$2 acore=${1%%-*} bcore=${2%%-*} apre="" bpre="" adots bdots c
+  if [[ "$a" == *-* ]]; then apre=${a#*-}; fi
+  if [[ "$b" == *-* ]]; then bpre=${b#*-}; fi
+  # missing core components count as 0: 1.2 = 1.2.0
+  adots=${acore//[!.]/}
+  bdots=${bcore//[!.]/}
+  while [ "${#adots}" -lt "${#bdots}" ]; do acore+=.0 adots+=.; done
+  while [ "${#bdots}" -lt "${#adots}" ]; do bcore+=.0 bdots+=.; done
+  c=$(cmp_fields cmp_num "$acore" "$bcore")
+  if [ "$c" != 0 ]; then echo "$c"
+  elif [ -z "$apre" ] && [ -z "$bpre" ]; then echo 0
+  elif [ -z "$apre" ]; then echo 1 # a release ranks above its pre-releases
+  elif [ -z "$bpre" ]; then echo -1
+  else cmp_fields cmp_ident "$apre" "$bpre"
+  fi
 }
 
 running_version() {
   local v
   [ -r "$OTA_VERSION_FILE" ] || die "$E_CONFIG" "cannot read running version from $OTA_VERSION_FILE"
   v=$(head -n1 -- "$OTA_VERSION_FILE" | tr -d '[:space:]')
-  [[ "$v" =~ ^[0-9]+(\.[0-9]+)*(-[A-Za-z0-9.]+)?$ ]] || die "$E_CONFIG" "running version '$v' in $OTA_VERSION_FILE is not a version"
+  valid_version "$v" || die "$E_CONFIG" "running version '$v' in $OTA_VERSION_FILE is not a version"
   printf '%s\n' "$v"
 }
 
@@ -235,7 +323,7 @@ parse_manifest() {
     val=${line#*=}
     case "$key" in
       format) re='^1$' ;;
-      version) re='^[0-9]+(\.[0-9]+)*(-[A-Za-z0-9.]+)?$' ;;
+      version) re=$VERSION_RE ;;
       slot) re='^[ab]$' ;;
       image_sha256 | kernel_sha256 | initrd_sha256) re='^[0-9a-f]{64}$' ;;
       init) re='^/nix/store/[0-9a-z]{32}-[A-Za-z0-9+._?=-]+/init$' ;;
@@ -244,6 +332,9 @@ parse_manifest() {
     esac
     [ -z "${M[$key]+set}" ] || die "$E_BUNDLE" "manifest has duplicate key '$key'"
     [[ "$val" =~ $re ]] || die "$E_BUNDLE" "manifest value of '$key' is invalid: '$val'"
+    if [ "$key" = version ] && ! valid_version "$val"; then
+      die "$E_BUNDLE" "manifest version '$val' has a numeric pre-release identifier with a leading zero"
+    fi
     M[$key]=$val
   done <"$file"
   for key in format version slot image_sha256 kernel_sha256 initrd_sha256 init; do
@@ -272,8 +363,9 @@ slot_capacity() {
 }
 
 # Full verification; on success sets FROM, TO, BUNDLE_VERSION, IMAGE_SIZE.
+# $2: 1 allows an older or the same version, $3: 1 allows the same version.
 verify_bundle() {
-  local bundle=$1 allow_downgrade=$2 running cap dev
+  local bundle=$1 allow_downgrade=$2 allow_reinstall=$3 running cap dev
   if [ ! -f "$bundle" ] || [ ! -r "$bundle" ]; then
     die "$E_BUNDLE" "bundle $bundle does not exist or is unreadable"
   fi
@@ -285,13 +377,24 @@ verify_bundle() {
   BUNDLE_VERSION=${M[version]}
 
   running=$(running_version)
-  if ! version_gt "$BUNDLE_VERSION" "$running"; then
-    if [ "$allow_downgrade" = 1 ]; then
-      log "WARNING: installing $BUNDLE_VERSION over running $running (--allow-downgrade)"
-    else
-      die "$E_VERSION" "refusing downgrade: bundle version $BUNDLE_VERSION is not newer than running $running (use --allow-downgrade)"
-    fi
-  fi
+  case "$(version_cmp "$BUNDLE_VERSION" "$running")" in
+    1) ;;
+    0)
+      if [ "$allow_reinstall" = 1 ] || [ "$allow_downgrade" = 1 ]; then
+        log "WARNING: reinstalling $BUNDLE_VERSION, the running version"
+      else
+        die "$E_VERSION" "refusing reinstall: bundle version $BUNDLE_VERSION is not newer than running $running, it is the same version (use --reinstall)"
+      fi
+      ;;
+    -1)
+      if [ "$allow_downgrade" = 1 ]; then
+        log "WARNING: installing $BUNDLE_VERSION over newer running $running (--allow-downgrade)"
+      else
+        die "$E_VERSION" "refusing downgrade: bundle version $BUNDLE_VERSION is older than running $running (use --allow-downgrade)"
+      fi
+      ;;
+    *) die "$E_CONFIG" "cannot compare versions $BUNDLE_VERSION and $running" ;;
+  esac
 
   FROM=$(current_slot)
   TO=$(other_slot "$FROM")
@@ -313,10 +416,11 @@ verify_bundle() {
 # --- verbs ------------------------------------------------------------------
 
 cmd_verify() {
-  local allow=0 bundle=""
+  local allow=0 reinstall=0 bundle=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --allow-downgrade) allow=1 ;;
+      --reinstall) reinstall=1 ;;
       -*) usage ;;
       *) [ -z "$bundle" ] || usage; bundle=$1 ;;
     esac
@@ -324,7 +428,7 @@ cmd_verify() {
   done
   [ -n "$bundle" ] || usage
   init_state
-  verify_bundle "$bundle" "$allow"
+  verify_bundle "$bundle" "$allow" "$reinstall"
   echo "OK: bundle $BUNDLE_VERSION is valid for slot $TO"
 }
 
@@ -333,10 +437,11 @@ write_file_atomic() { # src dst
 }
 
 cmd_apply() {
-  local allow=0 reboot=0 bundle="" dev entry edir have
+  local allow=0 reinstall=0 reboot=0 bundle="" dev entry edir have
   while [ $# -gt 0 ]; do
     case "$1" in
       --allow-downgrade) allow=1 ;;
+      --reinstall) reinstall=1 ;;
       --reboot) reboot=1 ;;
       -*) usage ;;
       *) [ -z "$bundle" ] || usage; bundle=$1 ;;
@@ -346,7 +451,7 @@ cmd_apply() {
   [ -n "$bundle" ] || usage
   init_state
   [ ! -e "$PENDING" ] || die "$E_BUSY" "an update is already pending its health check ($PENDING); run health-check first"
-  verify_bundle "$bundle" "$allow"
+  verify_bundle "$bundle" "$allow" "$reinstall"
 
   if [ -n "$OTA_SNAPSHOT" ]; then
     log "taking pre-upgrade snapshot"
@@ -473,6 +578,17 @@ cmd_status() {
   if [ -e "$OTA_STATE_DIR/good-slot" ]; then echo "last good:"; sed 's/^/  /' "$OTA_STATE_DIR/good-slot"; fi
 }
 
+cmd_version_cmp() {
+  [ $# -eq 2 ] || usage
+  valid_version "$1" || die "$E_USAGE" "'$1' is not a version"
+  valid_version "$2" || die "$E_USAGE" "'$2' is not a version"
+  case "$(version_cmp "$1" "$2")" in
+    -1) echo "<" ;;
+    0) echo "=" ;;
+    1) echo ">" ;;
+  esac
+}
+
 main() {
   [ $# -ge 1 ] || usage
   local verb=$1
@@ -482,6 +598,7 @@ main() {
     apply) cmd_apply "$@" ;;
     health-check | --health-check) cmd_health_check "$@" ;;
     status) cmd_status "$@" ;;
+    version-cmp) cmd_version_cmp "$@" ;;
     -h | --help | help) usage ;;
     *) usage ;;
   esac

@@ -13,20 +13,12 @@ export DPLANEOS_REPO=$repo
 results=$repo/artifacts/test-results
 configuration=${CONFIGURATION:-Release}
 
-log() { printf '[test.sh] %s\n' "$*"; }
+
+# shellcheck source-path=SCRIPTDIR source=lab/common.sh
+source "$repo/scripts/lab/common.sh"
 
 install_packages() {
-  local wanted=(zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl procps psmisc)
-  local missing=()
-  for package in "${wanted[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-  done
-  if ((${#missing[@]})); then
-    log "installing: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  ensure_packages zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl jq procps psmisc
   command -v dotnet >/dev/null || { log "dotnet SDK not found"; exit 1; }
 }
 
@@ -50,7 +42,8 @@ start() {
     echo "tests: 0 passed, 1 failed, 0 skipped"
     exit 1
   fi
-  started+=("$component")
+  # Stop only what this run started: a developer's running lab stays up.
+  grep -q "already running" <<<"$output" || started+=("$component")
   last_line=${output##*$'\n'}
 }
 
@@ -100,7 +93,7 @@ for project in tests/*/*.Tests.csproj; do
   grep -E '^\s*(Failed|Skipped) ' "$results/$name.log" || true
   if [[ -f "$results/$name.trx" ]]; then
     count_trx "$results/$name.trx"
-    grep -E '^(Passed!|Failed!)' "$results/$name.log" || tail -n 5 "$results/$name.log"
+    grep -E '(Passed!|Failed!) ' "$results/$name.log" || tail -n 5 "$results/$name.log"
   else
     log "$name produced no results (exit $status):"
     tail -n 40 "$results/$name.log"

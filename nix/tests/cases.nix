@@ -124,8 +124,16 @@ in
     let u = good.config.users.users.admin; in
     expect (u.isNormalUser && b.elem "wheel" u.extraGroups && u.openssh.authorizedKeys.keys == [ key ]) (show u);
   "module root gets no keys" = expect (!(good.config.users.users ? root)) "root has ${show good.config.users.users.root}";
-  "module unit Type=notify with watchdog" =
-    expect (unit.serviceConfig.Type == "notify" && unit.serviceConfig.WatchdogSec == "30s") (show unit.serviceConfig);
+  "module unit Type=notify, NotifyAccess=main, watchdog 30s" =
+    let sc = unit.serviceConfig; in
+    expect (sc.Type == "notify" && sc.NotifyAccess == "main" && sc.WatchdogSec == "30s"
+      && sc.Restart == "on-failure") (show sc);
+  "module watchdogSec=0 turns the watchdog off" =
+    let r = daemon { services.dplaneos = { sshKeys = [ key ]; watchdogSec = 0; }; };
+        sc = r.config.systemd.services.dplaned.serviceConfig;
+    in expect (sc.WatchdogSec == "0s" && sc.Type == "notify" && failed r == [ ]) (show sc);
+  "module refuses negative watchdogSec" =
+    fires "watchdogSec must be 0" (daemon { services.dplaneos = { sshKeys = [ key ]; watchdogSec = -5; }; });
   "module unit ProtectSystem=strict, data dir writable" =
     let r = daemon { services.dplaneos = { sshKeys = [ key ]; dataDir = "/srv/dplaneos"; extraWritablePaths = [ "/tank" ]; }; };
         sc = r.config.systemd.services.dplaned.serviceConfig;
@@ -148,6 +156,20 @@ in
   "module pre-upgrade hook can be turned off" =
     let r = daemon { services.dplaneos = { sshKeys = [ key ]; preUpgradeSnapshot = false; }; }; in
     expect (undefined r.config.system.preSwitchChecks.dplaneos-pre-upgrade-snapshot) "hook still defined";
+
+  # --- package.nix / deps.json ---
+  "package builds the gateway with deps.json for x86_64-linux" =
+    let p = import ../package.nix {
+          lib.fileset = { toSource = a: a; unions = l: l; maybeMissing = p: p; };
+          buildDotnetModule = a: a;
+          dotnetCorePackages = { sdk_10_0 = "sdk_10_0"; aspnetcore_10_0 = "aspnetcore_10_0"; };
+        };
+    in expect (p.nugetDeps == ../deps.json && p.projectFile == "src/Gateway/DPlaneOS.Gateway.csproj"
+      && p.meta.platforms == [ "x86_64-linux" ] && p.dotnet-sdk == "sdk_10_0" && p.executables == [ "dplaned" ])
+      (show (removeAttrs p [ "src" ]));
+  "deps.json reads in Nix as a list of {pname, version, hash}" =
+    let d = b.fromJSON (b.readFile ../deps.json); in
+    expect (b.isList d && d != [ ] && b.all (e: b.attrNames e == [ "hash" "pname" "version" ]) d) "unexpected shape";
 
   # --- ota-module.nix ---
   "ota timer runs 90s after boot" =

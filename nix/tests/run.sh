@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tests for the nix/ appliance layer. Prints one line per check
 # ("PASS name" / "FAIL name: why"), then "nix: N passed, N failed".
-# Needs nix-instantiate, shellcheck and openssl; a missing tool is a FAIL.
+# Needs nix-instantiate (and the nix command for `nix hash file`), shellcheck,
+# openssl, jq and dotnet; a missing tool is a FAIL. The deps.json freshness
+# check runs `dotnet restore`, which reaches NuGet unless the packages are cached.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,14 +19,16 @@ fail() { echo "FAIL $1: $2"; FAILED=$((FAILED + 1)); }
 oneline() { tr '\n' ' ' | cut -c1-300; }
 
 # --- tools ------------------------------------------------------------------
-HAVE_NIX=0 HAVE_SC=0 HAVE_SSL=0
-for tool in nix-instantiate shellcheck openssl tar sha256sum flock; do
+HAVE_NIX=0 HAVE_SC=0 HAVE_SSL=0 HAVE_JQ=0 HAVE_DOTNET=0
+for tool in nix-instantiate nix shellcheck openssl jq dotnet tar sha256sum flock; do
   if command -v "$tool" >/dev/null 2>&1; then
     pass "tool $tool installed"
     case "$tool" in
       nix-instantiate) HAVE_NIX=1 ;;
       shellcheck) HAVE_SC=1 ;;
       openssl) HAVE_SSL=1 ;;
+      jq) HAVE_JQ=1 ;;
+      dotnet) HAVE_DOTNET=1 ;;
     esac
   else
     fail "tool $tool installed" "not found on PATH"
@@ -65,6 +69,210 @@ if [ "$HAVE_NIX" = 1 ]; then
 else
   fail "eval cases.nix" "nix-instantiate missing"
 fi
+
+# --- NuGet lock (deps.json, update-deps.sh) ---------------------------------
+DEPS="$NIXDIR/deps.json"
+UPDATE_DEPS="$NIXDIR/update-deps.sh"
+# SRI sha256 as Nix computes it (the hash fetchurl checks), independent of update-deps.sh.
+nix_sri() { nix --extra-experimental-features nix-command hash file --type sha256 --sri "$@"; }
+# Names the nixpkgs .NET SDK ships itself (runtime/targeting/apphost/ILCompiler/ILLink/crossgen packs).
+SDK_PACKS_RE='^(microsoft\.(netcore|aspnetcore)\.app\.(ref|runtime\..*|host\..*|crossgen2\..*)|microsoft\.netcore\.dotnetapphost|microsoft\.dotnet\.ilcompiler|microsoft\.net\.illink\.tasks|runtime\..*\.microsoft\.(dotnet\.ilcompiler|netcore\.dotnetapphost))$'
+
+if [ "$HAVE_JQ" = 1 ]; then
+  if [ ! -f "$DEPS" ]; then
+    fail "deps.json exists" "nix/deps.json missing: run nix/update-deps.sh"
+  elif ! jq -e 'type == "array" and length > 0' "$DEPS" >/dev/null 2>&1; then
+    fail "deps.json is a non-empty JSON list" "$(jq . "$DEPS" 2>&1 | oneline)"
+  else
+    pass "deps.json is a non-empty JSON list"
+    bad=$(jq -r '.[] | select((keys != ["hash","pname","version"])
+        or (.hash | type != "string" or (test("^sha256-[A-Za-z0-9+/]{43}=$") | not))
+        or (.pname | type != "string" or (test("^[A-Za-z0-9_][A-Za-z0-9._-]*$") | not))
+        or (.version | type != "string" or (test("^[0-9][0-9a-z.+-]*$") | not)))
+      | tojson' "$DEPS")
+    if [ -z "$bad" ]; then pass "deps.json entries are {pname, version, hash} with a sha256 SRI hash"; else
+      fail "deps.json entries are {pname, version, hash} with a sha256 SRI hash" "$(oneline <<<"$bad")"; fi
+    if jq -e 'map([(.pname | ascii_downcase), .version]) as $k | $k == ($k | sort) and ($k | unique | length) == length' "$DEPS" >/dev/null; then
+      pass "deps.json sorted by id then version, no duplicates"
+    else
+      fail "deps.json sorted by id then version, no duplicates" "order differs from nuget-to-json's"
+    fi
+    if out=$(jq -r --arg re "$SDK_PACKS_RE" '.[] | select(.pname | ascii_downcase | test($re)) | .pname' "$DEPS") && [ -z "$out" ]; then
+      pass "deps.json leaves SDK-provided packs to the nixpkgs SDK"
+    else
+      fail "deps.json leaves SDK-provided packs to the nixpkgs SDK" "$(oneline <<<"$out")"
+    fi
+  fi
+else
+  fail "deps.json checks" "jq missing"
+fi
+
+# update-deps.sh against a synthetic restore: two projects, a packages folder
+# of fake .nupkg files. No dotnet, no network.
+fake_pkg() { # ID VERSION [SOURCE]
+  local lid=${1,,} lver=${2,,} d
+  d="$FR/pkgs/$lid/$lver"
+  mkdir -p "$d"
+  head -c 3000 /dev/urandom >"$d/$lid.$lver.nupkg"
+  openssl dgst -sha512 -binary "$d/$lid.$lver.nupkg" | base64 -w0 >"$d/$lid.$lver.nupkg.sha512"
+  jq -n --arg s "${3:-https://api.nuget.org/v3/index.json}" '{version: 2, contentHash: "x", source: $s}' >"$d/.nupkg.metadata"
+  printf '<?xml version="1.0"?>\n<package><metadata><id>%s</id><version>%s</version></metadata></package>\n' "$1" "$2" >"$d/$lid.nuspec"
+}
+fake_assets() { # OBJDIR TARGETS_JSON LIBRARIES_JSON DOWNLOADS_JSON
+  mkdir -p "$1"
+  jq -n --arg pf "$FR/pkgs/" --argjson t "$2" --argjson l "$3" --argjson d "$4" \
+    '{version: 3, targets: $t, libraries: $l, packageFolders: {($pf): {}},
+      project: {frameworks: {"net10.0": {downloadDependencies: $d}}}}' >"$1/project.assets.json"
+}
+make_fake_restore() {
+  FR=$(mktemp -d "$WORK/fr.XXXXXX")
+  local gw="$FR/tree/src/Gateway/obj" lib="$FR/tree/src/Lib/obj" rid='{"net10.0": {}, "net10.0/linux-x64": {}}'
+  fake_pkg Alpha.Core 1.0.0-Beta.2
+  fake_pkg Alpha.Core 1.10.0
+  fake_pkg Zeta.Lib 2.0.0
+  fake_pkg Private.Analyzer 0.1.0
+  fake_pkg Extra.Pack 3.0.0
+  fake_assets "$gw" "$rid" \
+    '{"Alpha.Core/1.0.0-Beta.2": {"type": "package"}, "Zeta.Lib/2.0.0": {"type": "package"},
+      "Microsoft.NET.ILLink.Tasks/10.0.0": {"type": "package"}, "Lib/1.0.0": {"type": "project"}}' \
+    '[{"name": "Microsoft.NETCore.App.Runtime.linux-x64", "version": "[10.0.1, 10.0.1]"},
+      {"name": "Extra.Pack", "version": "[3.0.0, 3.0.0]"}]'
+  fake_assets "$lib" "$rid" \
+    '{"Zeta.Lib/2.0.0": {"type": "package"}, "Private.Analyzer/0.1.0": {"type": "package"}, "Alpha.Core/1.10.0": {"type": "package"}}' \
+    '[{"name": "Microsoft.AspNetCore.App.Runtime.linux-x64", "version": "[10.0.1, 10.0.1]"}]'
+  jq -n --arg g "$gw/" --arg l "$lib/" \
+    '{projects: {"gw.csproj": {restore: {outputPath: $g}}, "lib.csproj": {restore: {outputPath: $l}}}}' \
+    >"$gw/DPlaneOS.Gateway.csproj.nuget.dgspec.json"
+}
+update_deps_fake() {
+  bash "$UPDATE_DEPS" --restore-dir "$FR/tree" --no-restore - >"$FR/out" 2>"$FR/err"
+  RC=$?
+}
+expect_deps_error() { # NAME REGEX
+  update_deps_fake
+  if [ "$RC" = 5 ] && grep -Eq "$2" "$FR/err" && [ ! -s "$FR/out" ]; then pass "$1"; else
+    fail "$1" "rc=$RC $(oneline <"$FR/err")"; fi
+}
+
+if [ "$HAVE_JQ" = 1 ] && [ "$HAVE_SSL" = 1 ] && [ "$HAVE_NIX" = 1 ]; then
+  make_fake_restore
+  update_deps_fake
+  p="$FR/pkgs"
+  want=$(jq -n --arg a "$(nix_sri "$p/alpha.core/1.0.0-beta.2/alpha.core.1.0.0-beta.2.nupkg")" \
+    --arg b "$(nix_sri "$p/alpha.core/1.10.0/alpha.core.1.10.0.nupkg")" \
+    --arg c "$(nix_sri "$p/extra.pack/3.0.0/extra.pack.3.0.0.nupkg")" \
+    --arg d "$(nix_sri "$p/private.analyzer/0.1.0/private.analyzer.0.1.0.nupkg")" \
+    --arg e "$(nix_sri "$p/zeta.lib/2.0.0/zeta.lib.2.0.0.nupkg")" \
+    '[{pname: "Alpha.Core", version: "1.0.0-beta.2", hash: $a}, {pname: "Alpha.Core", version: "1.10.0", hash: $b},
+      {pname: "Extra.Pack", version: "3.0.0", hash: $c}, {pname: "Private.Analyzer", version: "0.1.0", hash: $d},
+      {pname: "Zeta.Lib", version: "2.0.0", hash: $e}]')
+  if [ "$RC" = 0 ] && [ "$(cat "$FR/out")" = "$want" ]; then
+    pass "update-deps: union of all projects, SDK packs left out, Nix sha256 SRI hashes, nuget-to-json order"
+  else
+    fail "update-deps: union of all projects, SDK packs left out, Nix sha256 SRI hashes, nuget-to-json order" \
+      "rc=$RC $(oneline <"$FR/err") got $(jq -c . "$FR/out" 2>&1 | cut -c1-300)"
+  fi
+
+  make_fake_restore
+  printf 'X' | dd of="$FR/pkgs/zeta.lib/2.0.0/zeta.lib.2.0.0.nupkg" bs=1 seek=100 conv=notrunc status=none
+  expect_deps_error "update-deps refuses a package altered after download" 'Zeta.Lib 2.0.0: .* does not match the sha512'
+
+  make_fake_restore
+  rm "$FR/pkgs/private.analyzer/0.1.0/private.analyzer.0.1.0.nupkg"
+  expect_deps_error "update-deps refuses a package missing from the packages folder" 'Private.Analyzer 0.1.0: .* is missing'
+
+  make_fake_restore
+  fake_pkg Zeta.Lib 2.0.0 https://nuget.example.org/v3/index.json
+  expect_deps_error "update-deps refuses a package from another feed" "Zeta.Lib 2.0.0 was restored from 'https://nuget.example.org/v3/index.json'"
+
+  make_fake_restore
+  jq '.targets = {"net10.0": {}}' "$FR/tree/src/Lib/obj/project.assets.json" >"$FR/a" && mv "$FR/a" "$FR/tree/src/Lib/obj/project.assets.json"
+  expect_deps_error "update-deps refuses a restore without the linux-x64 target" 'was not restored for linux-x64'
+
+  make_fake_restore
+  bash "$UPDATE_DEPS" --restore-dir "$FR" - >"$FR/out" 2>"$FR/err"
+  rc=$?
+  if [ "$rc" = 2 ] && grep -q 'is not empty and was not made by update-deps.sh' "$FR/err" && [ -d "$FR/tree/src/Gateway/obj" ]; then
+    pass "update-deps will not restore into a foreign non-empty directory"
+  else
+    fail "update-deps will not restore into a foreign non-empty directory" "rc=$rc $(oneline <"$FR/err")"
+  fi
+else
+  fail "update-deps synthetic restore" "jq, openssl or nix missing"
+fi
+
+# deps.json must be what a fresh restore of the current sources gives.
+if [ "$HAVE_JQ" = 1 ] && [ "$HAVE_DOTNET" = 1 ] && [ "$HAVE_NIX" = 1 ] && [ -f "$DEPS" ]; then
+  RD="$WORK/restore"
+  if ! bash "$UPDATE_DEPS" --restore-dir "$RD" "$WORK/deps.json" >"$WORK/update-deps.log" 2>&1; then
+    fail "deps.json matches a fresh restore" "update-deps.sh failed: $(tail -n 5 "$WORK/update-deps.log" | oneline)"
+  else
+    if out=$(diff -u "$DEPS" "$WORK/deps.json"); then pass "deps.json matches a fresh restore"; else
+      fail "deps.json matches a fresh restore" "stale, run nix/update-deps.sh: $(head -n 20 <<<"$out" | oneline)"; fi
+    # Second opinion on the committed file, computed here from the restore's own files.
+    mapfile -t assets < <(jq -r '.projects[].restore.outputPath + "project.assets.json"' \
+      "$RD/src/Gateway/obj/DPlaneOS.Gateway.csproj.nuget.dgspec.json")
+    restored=$(jq -r --arg re "$SDK_PACKS_RE" '
+        ((.libraries | to_entries[] | select(.value.type == "package") | .key),
+         (.project.frameworks[].downloadDependencies[]? | .name + "/" + (.version | ltrimstr("[") | split(",")[0])))
+        | ascii_downcase | select(split("/")[0] | test($re) | not)' "${assets[@]}" | sort -u)
+    listed=$(jq -r '.[] | (.pname | ascii_downcase) + "/" + .version' "$DEPS" | sort -u)
+    if [ "${#assets[@]}" -ge 3 ] && [ "$restored" = "$listed" ]; then
+      pass "deps.json lists exactly the packages of all ${#assets[@]} project.assets.json files"
+    else
+      fail "deps.json lists exactly the packages of all project.assets.json files" \
+        "$(diff <(echo "$restored") <(echo "$listed") | oneline)"
+    fi
+    pkgdir=$(jq -r '.packageFolders | keys[0]' "${assets[0]}")
+    mapfile -t files < <(jq -r --arg d "${pkgdir%/}" '.[] | (.pname | ascii_downcase) as $i | "\($d)/\($i)/\(.version)/\($i).\(.version).nupkg"' "$DEPS")
+    if hashes=$(nix_sri "${files[@]}" 2>&1) && [ "$hashes" = "$(jq -r '.[].hash' "$DEPS")" ]; then
+      pass "deps.json hashes equal Nix's sha256 of each restored .nupkg"
+    else
+      fail "deps.json hashes equal Nix's sha256 of each restored .nupkg" "$(oneline <<<"$hashes")"
+    fi
+  fi
+else
+  fail "deps.json matches a fresh restore" "needs jq, dotnet, nix and nix/deps.json"
+fi
+
+# --- version ordering (ota-update.sh version-cmp) ---------------------------
+# Each line: A OP B, checked in both directions (B's answer is the mirror).
+while read -r a op b; do
+  [ -n "$a" ] || continue
+  case "$op" in "<") rev=">" ;; ">") rev="<" ;; *) rev="=" ;; esac
+  got=$(bash "$OTA" version-cmp "$a" "$b" 2>&1)
+  back=$(bash "$OTA" version-cmp "$b" "$a" 2>&1)
+  if [ "$got" = "$op" ] && [ "$back" = "$rev" ]; then pass "version $a $op $b"; else
+    fail "version $a $op $b" "got '$got', reversed '$back'"; fi
+done <<'VERSIONS'
+1.2.0-rc1 < 1.2.0
+1.2.0-rc.2 < 1.2.0-rc.10
+1.10.0 > 1.9.9
+1.2.0 = 1.2.0
+1.0.10 > 1.0.9
+2.0.0 > 1.99.99
+1.2 = 1.2.0
+1.2.0.1 > 1.2.0
+1.0.0-alpha < 1.0.0-alpha.1
+1.0.0-alpha.1 < 1.0.0-alpha.beta
+1.0.0-alpha.beta < 1.0.0-beta
+1.0.0-beta < 1.0.0-beta.2
+1.0.0-beta.2 < 1.0.0-beta.11
+1.0.0-beta.11 < 1.0.0-rc.1
+1.0.0-rc.1 < 1.0.0
+1.0.0-1 < 1.0.0-alpha
+1.0.0-rc.1 < 1.0.0-rc.1.1
+1.0.0-RC.1 < 1.0.0-rc.1
+1.0.0-x-y < 1.0.0-x-z
+1.0.100000000000000000000 > 1.0.99999999999999999999
+1.2.0-rc.10 > 1.1.99
+VERSIONS
+for v in 1.2.x 1.0.0-rc.01 1.0.0- 1.0.0-rc..1 1.0.0+build v1.0.0; do
+  out=$(bash "$OTA" version-cmp "$v" 1.0.0 2>&1)
+  rc=$?
+  if [ "$rc" = 2 ] && grep -q "is not a version" <<<"$out"; then pass "version '$v' rejected"; else
+    fail "version '$v' rejected" "rc=$rc $(oneline <<<"$out")"; fi
+done
 
 # --- OTA sandbox tests ------------------------------------------------------
 # Each test gets a fresh sandbox: slot files, an ESP directory, a kernel
@@ -176,6 +384,18 @@ fingerprint() {
   ) | sha256sum
 }
 
+# expect_applied NAME SLOT [APPLY OPTIONS]  (bundle already built)
+expect_applied() {
+  local name=$1 slot=$2
+  shift 2
+  ota apply "$@" "$BUNDLE"
+  if [ "$RC" = 0 ] && grep -qx "set-oneshot dplaneos-$slot.conf" "$SB/bootctl.log" 2>/dev/null; then
+    pass "$name"
+  else
+    fail "$name" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+}
+
 # expect_refusal NAME EXIT_CODE MESSAGE_REGEX  (bundle already built)
 expect_refusal() {
   local name=$1 code=$2 re=$3 before after
@@ -224,12 +444,7 @@ if [ "$HAVE_SSL" = 1 ] && setup_keys; then
   # second update from b goes to a
   SLOT=a V=1.2.0 make_bundle
   echo "1.1.0" >"$SB/version"
-  ota apply "$BUNDLE"
-  if [ "$RC" = 0 ] && grep -qx 'set-oneshot dplaneos-a.conf' "$SB/bootctl.log"; then
-    pass "ota next update from slot b targets slot a"
-  else
-    fail "ota next update from slot b targets slot a" "rc=$RC $(oneline <<<"$OUT")"
-  fi
+  expect_applied "ota next update from slot b targets slot a" a
 
   new_sandbox
   make_bundle
@@ -267,11 +482,52 @@ if [ "$HAVE_SSL" = 1 ] && setup_keys; then
 
   new_sandbox
   V=0.9.0 make_bundle
-  expect_refusal "ota downgrade refused" 7 'refusing downgrade: bundle version 0.9.0 is not newer than running 1.0.0'
+  expect_refusal "ota downgrade refused" 7 'refusing downgrade: bundle version 0.9.0 is older than running 1.0.0'
 
   new_sandbox
   V=1.0.0 make_bundle
-  expect_refusal "ota same version refused" 7 'refusing downgrade'
+  expect_refusal "ota same version refused as not newer" 7 'refusing reinstall: bundle version 1.0.0 is not newer than running 1.0.0, it is the same version \(use --reinstall\)'
+
+  new_sandbox
+  V=1.0.0 make_bundle
+  expect_applied "ota --reinstall permits the same version" b --reinstall
+
+  new_sandbox
+  V=1.0.0 make_bundle
+  ota verify --allow-downgrade "$BUNDLE"
+  if [ "$RC" = 0 ]; then pass "ota --allow-downgrade also permits the same version"; else
+    fail "ota --allow-downgrade also permits the same version" "rc=$RC $(oneline <<<"$OUT")"; fi
+
+  new_sandbox
+  V=0.9.0 make_bundle
+  before=$(fingerprint)
+  ota apply --reinstall "$BUNDLE"
+  if [ "$RC" = 7 ] && grep -q 'refusing downgrade' <<<"$OUT" && [ "$before" = "$(fingerprint)" ]; then
+    pass "ota --reinstall does not permit a downgrade"
+  else
+    fail "ota --reinstall does not permit a downgrade" "rc=$RC $(oneline <<<"$OUT")"
+  fi
+
+  new_sandbox
+  V=1.2.0 make_bundle
+  echo 1.2.0-rc1 >"$SB/version"
+  expect_applied "ota release 1.2.0 installs over running 1.2.0-rc1" b
+
+  new_sandbox
+  V=1.2.0-rc1 make_bundle
+  echo 1.2.0 >"$SB/version"
+  expect_refusal "ota pre-release 1.2.0-rc1 over running 1.2.0 is a downgrade" 7 'refusing downgrade: bundle version 1.2.0-rc1 is older than running 1.2.0'
+
+  new_sandbox
+  V=1.2.0-rc.10 make_bundle
+  echo 1.2.0-rc.2 >"$SB/version"
+  ota verify "$BUNDLE"
+  if [ "$RC" = 0 ]; then pass "ota 1.2.0-rc.10 is newer than running 1.2.0-rc.2"; else
+    fail "ota 1.2.0-rc.10 is newer than running 1.2.0-rc.2" "rc=$RC $(oneline <<<"$OUT")"; fi
+
+  new_sandbox
+  V=1.0.0-rc.01 make_bundle
+  expect_refusal "ota manifest version with leading-zero pre-release refused" 3 'leading zero'
 
   new_sandbox
   V=1.0.10 make_bundle
@@ -282,12 +538,7 @@ if [ "$HAVE_SSL" = 1 ] && setup_keys; then
 
   new_sandbox
   V=0.9.0 make_bundle
-  ota apply --allow-downgrade "$BUNDLE"
-  if [ "$RC" = 0 ] && grep -qx 'set-oneshot dplaneos-b.conf' "$SB/bootctl.log"; then
-    pass "ota --allow-downgrade permits a downgrade"
-  else
-    fail "ota --allow-downgrade permits a downgrade" "rc=$RC $(oneline <<<"$OUT")"
-  fi
+  expect_applied "ota --allow-downgrade permits a downgrade" b --allow-downgrade
 
   new_sandbox
   SLOT=a make_bundle

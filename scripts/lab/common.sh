@@ -195,3 +195,15 @@ lab_docker() { docker -H "unix://$DOCKER_SOCK" "$@"; }
 SAMBA_ROOT="${SAMBA_ROOT:-$LAB_ROOT/samba}"
 SAMBA_CONF="${SAMBA_CONF:-$SAMBA_ROOT/smb.conf}"
 SAMBA_PORT="${SAMBA_PORT:-4450}"
+
+# ensure_packages <package...> - apt-get install the Debian packages that are not installed yet.
+ensure_packages() {
+    local package missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    ((${#missing[@]})) || return 0
+    log "installing: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

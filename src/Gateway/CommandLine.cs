@@ -1,12 +1,22 @@
 namespace DPlaneOS.Gateway;
 
 /// <summary>
-/// <c>dplaned [--urls URL] [--data-dir DIR] [--config FILE]</c>. Parsed strictly: a typo in a
-/// storage daemon's command line should stop it, not be ignored.
+/// <c>dplaned [--urls URL] [--data-dir DIR] [--config FILE]</c> runs the daemon;
+/// <c>dplaned snapshot pre-upgrade [--data-dir DIR] [--config FILE]</c> runs one verb and exits.
+/// Parsed strictly: a typo in a storage daemon's command line should stop it, not be ignored.
 /// </summary>
 public sealed record CommandLine(string? Urls, string? DataDir, string? ConfigFile, IReadOnlyList<string> Verb)
 {
-    public const string Usage = "usage: dplaned [--urls URL] [--data-dir DIR] [--config FILE]";
+    public const string Usage =
+        "usage: dplaned [--urls URL] [--data-dir DIR] [--config FILE]\n" +
+        "       dplaned snapshot pre-upgrade [--data-dir DIR] [--config FILE]\n" +
+        "         recursive @pre-upgrade-<UTC time> snapshot of every imported pool, keeps the newest\n" +
+        "         DPlaneOS:Snapshots:PreUpgradeKeep (5); exit 0 taken, 1 a snapshot failed, 2 bad settings";
+
+    /// <summary>The verbs that run instead of the daemon.</summary>
+    public static readonly IReadOnlyList<IReadOnlyList<string>> Verbs = [["snapshot", "pre-upgrade"]];
+
+    public bool IsVerb(params string[] verb) => Verb.SequenceEqual(verb);
 
     public static CommandLine Parse(IReadOnlyList<string> args, out string? error)
     {
@@ -44,7 +54,11 @@ public sealed record CommandLine(string? Urls, string? DataDir, string? ConfigFi
                 verb.Add(arg);
             }
         }
-        if (error is null && verb.Count > 0) error = $"unknown command '{string.Join(' ', verb)}'";
+        if (error is null && verb.Count > 0)
+        {
+            if (!Verbs.Any(known => known.SequenceEqual(verb))) error = $"unknown command '{string.Join(' ', verb)}'";
+            else if (urls is not null) error = $"--urls does not apply to '{string.Join(' ', verb)}'";
+        }
         return new CommandLine(urls, dataDir, config, verb);
     }
 }

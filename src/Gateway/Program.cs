@@ -1,12 +1,16 @@
 using System.Text.Json.Serialization;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Hosting;
+using DPlaneOS.Gateway.Audit;
+using DPlaneOS.Actors.Support;
+using DPlaneOS.Gateway.Cli;
 using DPlaneOS.Gateway.Auth;
 using DPlaneOS.Gateway.Hosting;
 using DPlaneOS.Gateway.Routes;
 using DPlaneOS.Gateway.WebSockets;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
+using DPlaneOS.Zfs.Snapshots;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +35,9 @@ public class Program
             return 2;
         }
 
+        if (commandLine.IsVerb("snapshot", "pre-upgrade"))
+            return PreUpgradeSnapshotVerb.RunAsync(commandLine, Console.Out, Console.Error).GetAwaiter().GetResult();
+
         var app = Build(commandLine);
         app.Run();
         return 0;
@@ -47,12 +54,7 @@ public class Program
             Args = [],
             ContentRootPath = AppContext.BaseDirectory,
         });
-        if (commandLine.ConfigFile is not null) builder.Configuration.AddJsonFile(commandLine.ConfigFile, optional: false);
-        builder.Configuration.AddEnvironmentVariables();
-        var overrides = new Dictionary<string, string?>();
-        if (commandLine.DataDir is not null) overrides[$"{DPlaneOSOptions.Section}:DataDir"] = commandLine.DataDir;
-        if (commandLine.Urls is not null) overrides["urls"] = commandLine.Urls;
-        builder.Configuration.AddInMemoryCollection(overrides);
+        AddCommandLineConfiguration(builder.Configuration, commandLine);
         customize?.Invoke(builder);
         builder.WebHost.UseUrls(builder.Configuration["urls"] ?? DefaultUrls);
 
@@ -63,6 +65,20 @@ public class Program
         ConfigurePipeline(app, options);
         return app;
     }
+
+    /// <summary>--config FILE, then environment variables, then --data-dir/--urls: the daemon and every verb read settings alike.</summary>
+    internal static void AddCommandLineConfiguration(IConfigurationBuilder configuration, CommandLine commandLine)
+    {
+        if (commandLine.ConfigFile is not null) configuration.AddJsonFile(commandLine.ConfigFile, optional: false);
+        configuration.AddEnvironmentVariables();
+        var overrides = new Dictionary<string, string?>();
+        if (commandLine.DataDir is not null) overrides[$"{DPlaneOSOptions.Section}:DataDir"] = commandLine.DataDir;
+        if (commandLine.Urls is not null) overrides["urls"] = commandLine.Urls;
+        configuration.AddInMemoryCollection(overrides);
+    }
+
+    internal static HostTools HostToolsFrom(DPlaneOSOptions options) =>
+        new(options.Zfs.ZpoolPath, options.Zfs.ZfsPath, options.Zfs.SmartctlPath, options.Zfs.SmbstatusPath) { Timeout = options.Zfs.CommandTimeout };
 
     private static void ConfigureServices(WebApplicationBuilder builder, DPlaneOSOptions options)
     {
@@ -76,10 +92,7 @@ public class Program
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
 
-        var tools = new HostTools(options.Zfs.ZpoolPath, options.Zfs.ZfsPath, options.Zfs.SmartctlPath, options.Zfs.SmbstatusPath)
-        {
-            Timeout = options.Zfs.CommandTimeout,
-        };
+        var tools = HostToolsFrom(options);
         builder.Services.AddSingleton(tools);
         builder.Services.TryAddSingleton<ICommandRunner>(_ => new CommandRunner());
         builder.Services.TryAddSingleton<IZpool, ZpoolCommand>();
@@ -89,6 +102,8 @@ public class Program
         builder.Services.AddSingleton(new DiskDeviceResolver());
         builder.Services.AddSingleton<ZfsStatusReader>();
         builder.Services.AddSingleton<SmartReader>();
+        builder.Services.AddSingleton<PreUpgradeSnapshotter>();
+        builder.Services.AddSupportBundle();
 
         builder.Services.AddDPlaneOSActors(options, Path.Combine(AppContext.BaseDirectory, "hocon", "dplaned.conf"));
 
@@ -113,6 +128,7 @@ public class Program
         // Before authentication: the handler recognises a WebSocket handshake (and its ?access_token=) only once this has run.
         app.UseWebSockets();
         app.UseAuthentication();
+        app.UseAuditTrail();
         app.UseAuthorization();
 
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -120,6 +136,10 @@ public class Program
         app.MapHealthRoutes();
         app.MapZfsRoutes();
         app.MapSystemRoutes();
+        app.MapAuditRoutes();
+        app.MapSupportBundleRoutes();
+        app.MapSnapshotRoutes();
+        app.MapMonitoringRoutes();
         app.MapActiveAlertRoutes();
         app.MapMonitorSocketRoutes();
 

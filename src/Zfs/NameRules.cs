@@ -43,15 +43,43 @@ public static partial class NameRules
         return null;
     }
 
+    /// <summary>Null when <paramref name="name"/> is a valid snapshot name (the part after '@'), else why not.</summary>
+    public static string? SnapshotNameError(string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return "a snapshot name is required";
+        if (name.Length > 200) return "a snapshot name has at most 200 characters";
+        if (!SnapshotPattern().IsMatch(name))
+            return "a snapshot name starts with a letter or digit and contains only letters, digits, '_', '-', '.' and ':'";
+        return null;
+    }
+
     public static string RequirePool(string name) =>
         PoolNameError(name) is { } error ? throw new ArgumentException($"Invalid pool name '{name}': {error}.", nameof(name)) : name;
 
     public static string RequireDataset(string name) =>
         DatasetNameError(name) is { } error ? throw new ArgumentException($"Invalid dataset name '{name}': {error}.", nameof(name)) : name;
 
+    /// <summary>Validates both halves of <c>dataset@snapshot</c> and returns the full name.</summary>
+    public static string RequireSnapshot(string dataset, string snapshot)
+    {
+        RequireDataset(dataset);
+        return SnapshotNameError(snapshot) is { } error
+            ? throw new ArgumentException($"Invalid snapshot name '{snapshot}': {error}.", nameof(snapshot))
+            : $"{dataset}@{snapshot}";
+    }
+
     /// <summary>ZFS property names: lower-case words, user properties with a ':' and feature@ names.</summary>
     public static string RequireProperty(string property) =>
         PropertyPattern().IsMatch(property) ? property : throw new ArgumentException($"Invalid ZFS property name '{property}'.", nameof(property));
+
+    /// <summary>
+    /// A property value for <c>zfs set</c>/<c>create -o</c>: printable, one line, at most 1024
+    /// characters (ZFS's limit for user properties is 8191; ours are sizes and words).
+    /// </summary>
+    public static string RequirePropertyValue(string value) =>
+        value.Length is > 0 and <= 1024 && !value.Any(char.IsControl)
+            ? value
+            : throw new ArgumentException("A ZFS property value is 1 to 1024 printable characters on one line.", nameof(value));
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.:-]*$")]
     private static partial Regex PoolPattern();
@@ -61,6 +89,9 @@ public static partial class NameRules
 
     [GeneratedRegex("^[A-Za-z0-9_.: -]+$")]
     private static partial Regex ComponentPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+    private static partial Regex SnapshotPattern();
 
     [GeneratedRegex("^[a-z][a-z0-9_.:@-]*$")]
     private static partial Regex PropertyPattern();

@@ -49,8 +49,19 @@ public sealed class ZfsHealthActorTests : TestKit
         var actor = Sys.ActorOf(HealthProps(new FakeZpool(), new FakeSmartctl("smartctl-json-all-sat-hdd-healthy-wdc-wd181kryz.json"), DeviceRootWithDisks()));
         var view = AwaitView(actor, v => v.Health.LastRefresh is not null);
         Assert.Equal("tank", view.Health.Pools.Single().Name);
-        Assert.Equal(250L * 1024 * 1024, view.Capacity.Pools.Single().Size);
+        Assert.Equal(250L * 1024 * 1024, view.LastReading!.List.Value.Single().Size);
         Assert.False(view.Events.Supported);
+    }
+
+    [Fact]
+    public void Every_reading_is_published_on_the_event_stream_for_the_other_storage_actors()
+    {
+        Sys.EventStream.Subscribe(TestActor, typeof(ZfsHealthActor.Protocol.StatusObserved));
+        Sys.ActorOf(HealthProps(new FakeZpool(), new FakeSmartctl("smartctl-json-all-sat-hdd-healthy-wdc-wd181kryz.json"), DeviceRootWithDisks()));
+        var first = ExpectMsg<ZfsHealthActor.Protocol.StatusObserved>(TimeSpan.FromSeconds(5));
+        Assert.Equal("tank", first.Reading.List.Value.Single().Name);
+        // One per refresh (50 ms here).
+        ExpectMsg<ZfsHealthActor.Protocol.StatusObserved>(TimeSpan.FromSeconds(2));
     }
 
     [Fact]

@@ -59,12 +59,13 @@ public sealed class AuthTests
     [Fact]
     public async Task First_start_writes_the_clear_token_once_0600_and_keeps_only_its_hash()
     {
-        var dataDir = Directory.CreateTempSubdirectory("dplaned-token-").FullName;
+        var dataDir = Path.Combine(Directory.CreateTempSubdirectory("dplaned-token-").FullName, "new-data-dir");
         string token;
         await using (var daemon = await DaemonFixture.StartAsync(new FakeZpool(), dataDir))
         {
             token = daemon.Token;
             Assert.StartsWith("dpl_", token);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dataDir));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dataDir, "api-token")));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dataDir, "api-tokens.json")));
             Assert.DoesNotContain(token, await File.ReadAllTextAsync(Path.Combine(dataDir, "api-tokens.json")));

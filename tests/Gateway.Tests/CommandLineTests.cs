@@ -23,6 +23,38 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void The_pre_upgrade_snapshot_verb_takes_the_settings_options()
+    {
+        var parsed = CommandLine.Parse(["snapshot", "pre-upgrade", "--config", "/etc/dplaned.json", "--data-dir=/tmp/d"], out var error);
+        Assert.Null(error);
+        Assert.True(parsed.IsVerb("snapshot", "pre-upgrade"));
+        Assert.Equal("/etc/dplaned.json", parsed.ConfigFile);
+        Assert.Equal("/tmp/d", parsed.DataDir);
+    }
+
+    [Theory]
+    [InlineData(new[] { "snapshot" }, "unknown command 'snapshot'")]
+    [InlineData(new[] { "snapshot", "pre-upgrade", "now" }, "unknown command 'snapshot pre-upgrade now'")]
+    [InlineData(new[] { "snapshot", "pre-upgrade", "--urls", "http://127.0.0.1:1" }, "--urls does not apply to 'snapshot pre-upgrade'")]
+    [InlineData(new[] { "snapshot", "pre-upgrade", "--keep", "3" }, "unknown option '--keep'")]
+    public void The_verb_is_parsed_strictly(string[] args, string expected)
+    {
+        CommandLine.Parse(args, out var error);
+        Assert.Equal(expected, error);
+    }
+
+    [Theory]
+    [InlineData(0, null, "DPlaneOS:Snapshots:PreUpgradeKeep must be at least 1 (the new snapshot), not 0")]
+    [InlineData(5, "-f", "DPlaneOS:Snapshots:PreUpgradePools: '-f' is not a pool name: a pool name starts with a letter and contains only letters, digits, '_', '-', '.' and ':'")]
+    [InlineData(5, "tank", null)]
+    public void Snapshot_settings_are_checked_before_anything_runs(int keep, string? pool, string? expected)
+    {
+        var options = new DPlaneOS.Actors.Configuration.SnapshotOptions { PreUpgradeKeep = keep };
+        if (pool is not null) options.PreUpgradePools.Add(pool);
+        Assert.Equal(expected, DPlaneOS.Gateway.Cli.PreUpgradeSnapshotVerb.SettingsError(options));
+    }
+
+    [Fact]
     public void Defaults_bind_loopback_only()
     {
         Assert.Equal("http://127.0.0.1:9000", Program.DefaultUrls);

@@ -79,7 +79,7 @@ public sealed class ZfsRoutesTests
     public async Task Capacity_reports_sizes_percent_and_level()
     {
         var zpool = new FakeZpool { ListText = "tank\t1G\t870M\t154M\t84%\tONLINE\n" };
-        await using var daemon = await DaemonFixture.StartAsync(zpool);
+        await using var daemon = await DaemonFixture.StartAsync(zpool, zfs: new FakeZfs());
         var capacity = await EventuallyAsync(daemon.Client(daemon.Token), "/api/zfs/capacity", j => j.GetProperty("pools").GetArrayLength() == 1);
         var pool = capacity.GetProperty("pools")[0];
         Assert.Equal("tank", pool.GetProperty("name").GetString());
@@ -88,6 +88,7 @@ public sealed class ZfsRoutesTests
         Assert.Equal(84, pool.GetProperty("percent").GetInt32());
         Assert.Equal("warning", pool.GetProperty("level").GetString());
         Assert.Equal(80, capacity.GetProperty("thresholds").GetProperty("warning").GetInt32());
+        Assert.Equal(2, capacity.GetProperty("thresholds").GetProperty("hysteresis").GetInt32());
     }
 
     [Fact]
@@ -117,7 +118,7 @@ public sealed class ZfsRoutesTests
         var client = daemon.Client(daemon.Token);
         var openApi = await GetJson(client, "/openapi/v1.json");
         var paths = openApi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
-        Assert.Superset(new HashSet<string> { "/healthz", "/api/zfs/health", "/api/zfs/iostat", "/api/zfs/events", "/api/zfs/capacity" }, paths);
+        Assert.Superset(new HashSet<string> { "/healthz", "/api/zfs/health", "/api/zfs/iostat", "/api/zfs/events", "/api/zfs/capacity", "/api/zfs/capacity/reserve", "/api/zfs/capacity/release" }, paths);
         var docs = await client.GetAsync("/docs/");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
         Assert.Contains("dplaned API", await docs.Content.ReadAsStringAsync());

@@ -22,8 +22,10 @@ public sealed class DaemonFixture : IAsyncDisposable
 
     public string Token => File.ReadAllText(Path.Combine(DataDir, "api-token")).Trim();
 
+    /// <param name="routes">Maps test-only endpoints on the built app before it starts.</param>
     public static async Task<DaemonFixture> StartAsync(
-        IZpool? zpool = null, string? dataDir = null, IDictionary<string, string>? settings = null)
+        IZpool? zpool = null, string? dataDir = null, IDictionary<string, string>? settings = null,
+        Action<WebApplication>? routes = null, IZfs? zfs = null)
     {
         dataDir ??= Directory.CreateTempSubdirectory("dplaned-test-").FullName;
         var commandLine = new CommandLine("http://127.0.0.1:0", dataDir, null, []);
@@ -36,7 +38,9 @@ public sealed class DaemonFixture : IAsyncDisposable
             if (settings is not null)
                 builder.Configuration.AddInMemoryCollection(settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)));
             if (zpool is not null) builder.Services.AddSingleton(zpool);
+            if (zfs is not null) builder.Services.AddSingleton(zfs);
         });
+        routes?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new DaemonFixture(app, dataDir, new Uri(address));

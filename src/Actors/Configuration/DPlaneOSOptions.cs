@@ -22,7 +22,17 @@ public sealed class DPlaneOSOptions
 
     public SmartOptions Smart { get; set; } = new();
 
+    public CapacityOptions Capacity { get; set; } = new();
+
+    public WatchOptions Watch { get; set; } = new();
+
     public ClusterSettings Cluster { get; set; } = new();
+
+    public AuditOptions Audit { get; set; } = new();
+
+    public SnapshotOptions Snapshots { get; set; } = new();
+
+    public SupportBundleOptions SupportBundle { get; set; } = new();
 
     public AlertOptions Alerts { get; set; } = new();
 

@@ -14,9 +14,12 @@ public static class MonitorBus
     public static void Publish(ActorSystem system, MonitorEvent monitorEvent) =>
         DistributedPubSub.Get(system).Mediator.Tell(new Publish(Topic, monitorEvent));
 
-    /// <summary>Subscribes <paramref name="subscriber"/>; it receives <see cref="SubscribeAck"/> once live.</summary>
+    /// <summary>
+    /// Subscribes <paramref name="subscriber"/>; it receives <see cref="SubscribeAck"/> once live (the
+    /// mediator acks the sender, so the subscriber is sent as the sender, also from outside an actor).
+    /// </summary>
     public static void Subscribe(ActorSystem system, IActorRef subscriber) =>
-        DistributedPubSub.Get(system).Mediator.Tell(new Subscribe(Topic, subscriber));
+        DistributedPubSub.Get(system).Mediator.Tell(new Subscribe(Topic, subscriber), subscriber);
 
     public static void Unsubscribe(ActorSystem system, IActorRef subscriber) =>
         DistributedPubSub.Get(system).Mediator.Tell(new Unsubscribe(Topic, subscriber));

@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
+using DPlaneOS.Actors.Audit;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Storage;
@@ -43,6 +44,8 @@ public static class AkkaSetup
                     var version = typeof(AkkaSetup).Assembly.GetName().Version?.ToString() ?? "unknown";
                     var lifecycle = system.ActorOf(Props.Create(() => new NodeLifecycleActor(version, TimeProvider.System)), "lifecycle");
                     registry.Register<NodeLifecycleActor>(lifecycle);
+                    AuditSetup.StartAuditLog(system, registry, options);
+                    system.StartMonitoring(registry, options);
                     system.StartAlerts(registry, options, TimeProvider.System);
                 });
         });

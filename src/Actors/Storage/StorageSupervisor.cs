@@ -15,7 +15,9 @@ public sealed class StorageSupervisor : ReceiveActor
     {
         var resolver = DependencyResolver.For(Context.System);
         var health = Context.ActorOf(Backoff(resolver.Props<ZfsHealthActor>(), "health"), "health");
+        var capacity = Context.ActorOf(Backoff(resolver.Props<CapacityGuardian>(), "capacity"), "capacity");
         Receive<ZfsHealthActor.Protocol.GetView>(message => health.Forward(message));
+        Receive<CapacityGuardian.Protocol.IRequest>(message => capacity.Forward(message));
     }
 
     internal static Props Backoff(Props child, string name) =>

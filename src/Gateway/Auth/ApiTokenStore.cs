@@ -25,7 +25,8 @@ public sealed class ApiTokenStore
     /// <summary>Loads the hashes, creating the admin token when there are none yet.</summary>
     public static ApiTokenStore OpenOrCreate(string dataDir)
     {
-        Directory.CreateDirectory(dataDir);
+        // The data dir holds the journal, keys and token hashes: only the daemon's user may look in.
+        Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var hashFile = Path.Combine(dataDir, HashFileName);
         if (File.Exists(hashFile))
         {

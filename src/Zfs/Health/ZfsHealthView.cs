@@ -3,20 +3,19 @@ using DPlaneOS.Zfs.Host;
 namespace DPlaneOS.Zfs.Health;
 
 /// <summary>
-/// Everything the read routes serve, as one immutable value. A failed refresh keeps the last good
-/// data and records the error beside it, so a flaky zpool never blanks the dashboard.
+/// Everything the health, iostat and events routes serve, as one immutable value. A failed refresh
+/// keeps the last good data and records the error beside it, so a flaky zpool never blanks the
+/// dashboard. (Capacity, with its levels and reserves, is the capacity guardian's view.)
 /// </summary>
 public sealed record ZfsHealthView(
     HealthReport Health,
-    CapacityReport Capacity,
     IostatReport Iostat,
     EventsReport Events,
     ZfsStatusReading? LastReading,
     IReadOnlyDictionary<string, SmartObservation> Smart)
 {
-    public static ZfsHealthView Initial(CapacityThresholds thresholds) => new(
+    public static ZfsHealthView Initial() => new(
         HealthReport.Empty,
-        new CapacityReport(null, "not read yet", thresholds, []),
         new IostatReport(null, "not read yet", []),
         new EventsReport(null, true, "not read yet", []),
         null,
@@ -32,11 +31,6 @@ public sealed record ZfsHealthView(
         Health = reading.Status.IsOk
             ? HealthReportBuilder.Build(reading.At, reading.Status.Value, reading.Devices, Smart, Health.LastSmartRefresh)
             : Health with { Error = Describe(reading.Status.Error) },
-        Capacity = reading.List.IsOk
-            ? new CapacityReport(reading.At, null, Capacity.Thresholds, reading.List.Value
-                .Select(p => new PoolCapacity(p.Name, p.Size, p.Allocated, p.Free, p.CapacityPercent, p.Health, Capacity.Thresholds.Classify(p.CapacityPercent)))
-                .ToList())
-            : Capacity with { Error = Describe(reading.List.Error) },
         Iostat = reading.Iostat.IsOk
             ? new IostatReport(reading.At, null, reading.Iostat.Value)
             : Iostat with { Error = Describe(reading.Iostat.Error) },

@@ -7,14 +7,17 @@ namespace DPlaneOS.Zfs.Host;
 public sealed class CommandRunner : ICommandRunner
 {
     // Bounded capture: a runaway tool cannot exhaust the daemon's memory.
-    private const int MaxCapturedChars = 64 * 1024 * 1024;
+    public const int DefaultMaxCapturedChars = 64 * 1024 * 1024;
 
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly int _maxCapturedChars;
 
     /// <param name="environment">Extra variables; LANG/LC_ALL=C and TZ=UTC are set so outputs parse the same everywhere.</param>
-    public CommandRunner(IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="maxCapturedChars">Per stream; output beyond it is read and dropped, so the tool never blocks on a full pipe.</param>
+    public CommandRunner(IReadOnlyDictionary<string, string>? environment = null, int maxCapturedChars = DefaultMaxCapturedChars)
     {
         _environment = environment ?? new Dictionary<string, string>();
+        _maxCapturedChars = maxCapturedChars;
     }
 
     public async Task<HostResult<CommandResult>> RunAsync(IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -51,8 +54,8 @@ public sealed class CommandRunner : ICommandRunner
         process.StandardInput.Close();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        var stdout = ReadBoundedAsync(process.StandardOutput, deadline.Token);
-        var stderr = ReadBoundedAsync(process.StandardError, deadline.Token);
+        var stdout = ReadBoundedAsync(process.StandardOutput, _maxCapturedChars, deadline.Token);
+        var stderr = ReadBoundedAsync(process.StandardError, _maxCapturedChars, deadline.Token);
         try
         {
             await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
@@ -69,14 +72,14 @@ public sealed class CommandRunner : ICommandRunner
         }
     }
 
-    private static async Task<string> ReadBoundedAsync(StreamReader reader, CancellationToken token)
+    private static async Task<string> ReadBoundedAsync(StreamReader reader, int maxChars, CancellationToken token)
     {
         var buffer = new char[16 * 1024];
         var text = new System.Text.StringBuilder();
         int read;
         while ((read = await reader.ReadAsync(buffer.AsMemory(), token).ConfigureAwait(false)) > 0)
         {
-            if (text.Length + read <= MaxCapturedChars) text.Append(buffer, 0, read);
+            if (text.Length < maxChars) text.Append(buffer, 0, Math.Min(read, maxChars - text.Length));
         }
         return text.ToString();
     }

@@ -108,7 +108,10 @@ public static partial class ZpoolStatusParser
             return ParseResult.Fail<PoolStatus>(ParseError.At(Source, $"pool '{name}' has no config section (output cut short?)", to, lines[to - 1]));
 
         var errorEntries = entries.Where(e => e.Key == "errors").ToList();
-        if (errorEntries.Count == 0)
+        // A pool that cannot be opened at all (its disks are gone) has no errors line on zfs-fuse;
+        // for every other pool a missing errors line means the output was cut short.
+        var unopenable = state.Value is "UNAVAIL" or "FAULTED";
+        if (errorEntries.Count == 0 && !unopenable)
             return ParseResult.Fail<PoolStatus>(ParseError.At(Source, $"pool '{name}' has no errors line (output cut short?)", to, lines[to - 1]));
 
         var tree = ZpoolStatusTree.Parse(config.More, config.Line);

@@ -59,4 +59,12 @@ public sealed class CommandRunnerTests
         Assert.Equal(CommandErrorKind.NotFound, result.Error!.Kind);
         Assert.Contains("dplaneos-no-such-tool", result.Error.Message);
     }
+
+    [Fact]
+    public async Task Output_beyond_the_capture_limit_is_read_and_dropped()
+    {
+        var result = await new CommandRunner(maxCapturedChars: 1000).RunAsync(["sh", "-c", "head -c 5000000 /dev/zero | tr '\\0' a"], TimeSpan.FromSeconds(20));
+        Assert.Equal(0, result.Value.ExitCode);
+        Assert.Equal(new string('a', 1000), result.Value.StandardOutput);
+    }
 }

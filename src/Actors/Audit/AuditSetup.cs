@@ -1,0 +1,40 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Hosting;
+using Akka.Pattern;
+using DPlaneOS.Actors.Configuration;
+
+namespace DPlaneOS.Actors.Audit;
+
+/// <summary>Creates the audit key and <c>/user/audit</c> at start; registered as <see cref="AuditLog"/>.</summary>
+public static class AuditSetup
+{
+    public const string ActorName = "audit";
+
+    /// <summary>The node whose chain this daemon writes (also part of the persistence id).</summary>
+    public static string Node => Environment.MachineName;
+
+    public static string PersistenceId => $"audit-{Node}";
+
+    public static void StartAuditLog(ActorSystem system, IActorRegistry registry, DPlaneOSOptions options)
+    {
+        var key = AuditKey.LoadOrCreate(options.DataDir, out var created, out var tightened);
+        var log = Logging.GetLogger(system, typeof(AuditSetup));
+        if (created) log.Info("Created the audit chain key {0} (mode 0600)", Path.Combine(options.DataDir, AuditKey.FileName));
+        if (tightened) log.Warning("The audit chain key {0} was readable by others; set it to 0600", Path.Combine(options.DataDir, AuditKey.FileName));
+
+        var writer = Props.Create(() => new AuditLog(key, options.Audit, TimeProvider.System, Node, true));
+        // A journal failure stops the writer (Akka's rule); the parent restarts it with backoff and
+        // recovery rebuilds the head from the journal. Messages to /user/audit reach the writer.
+        var audit = system.ActorOf(
+            BackoffSupervisor.Props(Backoff.OnStop(writer, "writer", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, maxNrOfRetries: -1)
+                .WithAutoReset(TimeSpan.FromMinutes(1))),
+            ActorName);
+        registry.Register<AuditLog>(audit);
+    }
+
+    public static AuditJournalReader Reader(ActorSystem system) => new(system, PersistenceId);
+
+    /// <summary>The key file as it is on disk now (verification uses it, so a replaced key shows).</summary>
+    public static string KeyPath(DPlaneOSOptions options) => Path.Combine(options.DataDir, AuditKey.FileName);
+}

@@ -1,0 +1,21 @@
+using Akka.Actor;
+using Akka.Hosting;
+using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Watch;
+
+namespace DPlaneOS.Actors.Hosting;
+
+/// <summary>Starts the monitoring actors outside the storage tree, after checking the monitoring settings.</summary>
+public static class MonitoringSetup
+{
+    /// <summary>Bad capacity or watch settings throw here, so the daemon does not start with them.</summary>
+    public static void StartMonitoring(this ActorSystem system, IActorRegistry registry, DPlaneOSOptions options)
+    {
+        options.Capacity.Validate();
+        options.Watch.Validate();
+        var watch = system.ActorOf(
+            StorageSupervisor.Backoff(Props.Create(() => new FileWatchActor(options.Watch, TimeProvider.System)), "watch"), "watch");
+        registry.Register<FileWatchActor>(watch);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Hosting;
+using DPlaneOS.Actors.Audit;
+using DPlaneOS.Actors.Configuration;
+
+namespace DPlaneOS.Gateway.Routes;
+
+/// <summary>The audit chain: verification and paging, both read from the database.</summary>
+public static class AuditRoutes
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 500;
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    public sealed record AuditPage(long Total, int Offset, int Limit, IReadOnlyList<AuditRecord> Records);
+
+    public static IEndpointRouteBuilder MapAuditRoutes(this IEndpointRouteBuilder routes)
+    {
+        var audit = routes.MapGroup("/api/system/audit").WithTags("Audit");
+        audit.MapGet("/verify-chain", VerifyAsync)
+            .Produces<AuditVerification>()
+            .WithSummary("Reads every audit record from the database and checks sequence, links and HMACs; names the first broken sequence.");
+        audit.MapGet("", PageAsync)
+            .Produces<AuditPage>()
+            .ProducesValidationProblem()
+            .WithSummary("Audit records newest first: offset (default 0) skips the newest ones, limit (default 100, at most 500).");
+        return routes;
+    }
+
+    private static async Task<IResult> VerifyAsync(ActorSystem system, IRequiredActor<AuditLog> audit, DPlaneOSOptions options, CancellationToken ct)
+    {
+        AuditKey key;
+        try
+        {
+            key = AuditKey.Load(AuditSetup.KeyPath(options));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return Results.Ok(new AuditVerification(false, 0, null, $"The chain cannot be verified: {ex.Message}", 0, null));
+        }
+        var head = await WriterHeadAsync(audit, ct);
+        return Results.Ok(await AuditSetup.Reader(system).VerifyAsync(key, head?.Last, ct));
+    }
+
+    private static async Task<IResult> PageAsync(string? offset, string? limit, ActorSystem system, IRequiredActor<AuditLog> audit, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var skip = Parse(offset, "offset", 0, 0, int.MaxValue, errors);
+        var take = Parse(limit, "limit", DefaultLimit, 1, MaxLimit, errors);
+        if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid paging parameters");
+
+        var head = await WriterHeadAsync(audit, ct);
+        if (head is null)
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Audit log unavailable",
+                detail: "The audit writer did not answer; it may be restarting after a database failure.");
+        var newest = head.Last.Sequence - skip;
+        var records = await AuditSetup.Reader(system).ReadAsync(Math.Max(1, newest - take + 1), newest, ct);
+        return Results.Ok(new AuditPage(head.Last.Sequence, skip, take, records.Reverse().ToList()));
+    }
+
+    private static int Parse(string? text, string name, int fallback, int min, int max, Dictionary<string, string[]> errors)
+    {
+        if (text is null) return fallback;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max) return value;
+        errors[name] = [$"'{text}' is not a whole number from {min} to {max}."];
+        return fallback;
+    }
+
+    private static async Task<AuditLog.Protocol.Head?> WriterHeadAsync(IRequiredActor<AuditLog> audit, CancellationToken ct)
+    {
+        try
+        {
+            return await audit.ActorRef.Ask<AuditLog.Protocol.Head>(AuditLog.Protocol.GetHead.Instance, AskTimeout, ct);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+}

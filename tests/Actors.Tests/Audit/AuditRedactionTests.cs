@@ -1,0 +1,75 @@
+using DPlaneOS.Actors.Audit;
+using DPlaneOS.Actors.Events;
+
+namespace DPlaneOS.Actors.Tests.Audit;
+
+public sealed class AuditRedactionTests
+{
+    [Theory]
+    [InlineData("password")]
+    [InlineData("smtpPassword")]
+    [InlineData("smtp_pass")]
+    [InlineData("webhook_secret")]
+    [InlineData("api-key")]
+    [InlineData("ApiKey")]
+    [InlineData("access_token")]
+    [InlineData("Authorization")]
+    [InlineData("private_key")]
+    [InlineData("passphrase")]
+    [InlineData("client_credentials")]
+    public void Secret_looking_names_are_masked(string name)
+    {
+        Assert.True(AuditRedaction.IsSensitiveName(name));
+        Assert.Equal(AuditRedaction.Mask, AuditRedaction.Value(name, "qz-value"));
+    }
+
+    [Theory]
+    [InlineData("pool")]
+    [InlineData("dataset")]
+    [InlineData("url")]
+    [InlineData("enabled")]
+    [InlineData("severity")]
+    public void Ordinary_names_keep_their_values(string name)
+    {
+        Assert.False(AuditRedaction.IsSensitiveName(name));
+        Assert.Equal("tank/data", AuditRedaction.Value(name, "tank/data"));
+    }
+
+    [Fact]
+    public void Credentials_inside_values_are_masked_and_long_values_cut()
+    {
+        Assert.Equal("https://***@hooks.example/x?y=1", AuditRedaction.Value("url", "https://alice:pw@hooks.example/x?y=1"));
+        Assert.Equal("smtp://***@mail:587", AuditRedaction.Value("target", "smtp://bob@mail:587"));
+        Assert.Equal("header ***", AuditRedaction.Value("note", "header Bearer abc.def"));
+        Assert.Equal("use *** now", AuditRedaction.Value("note", "use dpl_AbCdEfGhIjKlMnOp now"));
+        var cut = AuditRedaction.Value("note", new string('x', 1000));
+        Assert.Equal(AuditRedaction.MaxValueLength + 1, cut.Length);
+    }
+
+    [Fact]
+    public void Event_types_match_exactly_or_by_glob()
+    {
+        var patterns = new EventTypePatterns(["docker.stopped", "gitops.apply.*", " "]);
+        Assert.True(patterns.Matches("docker.stopped"));
+        Assert.True(patterns.Matches("gitops.apply.started"));
+        Assert.True(patterns.Matches("gitops.apply.failed"));
+        Assert.False(patterns.Matches("docker.stopped.extra"));
+        Assert.False(patterns.Matches("gitops.applyx"));
+        Assert.False(patterns.Matches("gitops.drift"));
+        Assert.False(new EventTypePatterns([]).Matches("docker.stopped"));
+    }
+
+    [Fact]
+    public void A_monitor_event_becomes_a_system_entry_with_masked_data()
+    {
+        var monitorEvent = MonitorEvent.Create("gitops.apply.failed", Severity.Warning, "plan-3", DateTimeOffset.UnixEpoch,
+            new Dictionary<string, string> { ["error"] = "zpool busy", ["deploy_token"] = "qz" });
+        var entry = AuditEntries.FromMonitorEvent(monitorEvent);
+        Assert.Equal(("system", "gitops.apply.failed", "plan-3", false), (entry.Actor, entry.Action, entry.Resource, entry.Success));
+        Assert.Equal("zpool busy", entry.Details["data.error"]);
+        Assert.Equal("***", entry.Details["data.deploy_token"]);
+        Assert.Equal(monitorEvent.Id, entry.Details["event.id"]);
+        Assert.True(AuditEntries.FromMonitorEvent(monitorEvent with { Type = "docker.stopped" }).Success);
+        Assert.False(AuditEntries.FromMonitorEvent(monitorEvent with { Type = "docker.restarted", Data = new Dictionary<string, string> { ["success"] = "false" } }).Success);
+    }
+}
