@@ -68,14 +68,14 @@ public sealed class AlertRouterJournalTests
         {
             await RaiseAsync(first, "pool.degraded");
             await WaitForAsync(first, a => a.TryGetValue("pool.degraded|tank", out var c) && c.GetProperty("notified").GetBoolean());
-            await RaiseAsync(first, "capacity.warning");
-            // Stopped with the capacity window still running; it ends while the daemon is down.
+            await RaiseAsync(first, "pool.scrub-errors");
+            // Stopped with the scrub-errors window still running; it ends while the daemon is down.
         }
         await Task.Delay(TimeSpan.FromSeconds(2.5));
 
         await using (var second = await DaemonFixture.StartAsync(dataDir: dataDir, settings: Timing))
         {
-            var active = await WaitForAsync(second, a => a.TryGetValue("capacity.warning|tank", out var c) && c.GetProperty("notified").GetBoolean());
+            var active = await WaitForAsync(second, a => a.TryGetValue("pool.scrub-errors|tank", out var c) && c.GetProperty("notified").GetBoolean());
             var before = active["pool.degraded|tank"];
             Assert.True(before.GetProperty("notified").GetBoolean());
             // Reported again inside the hour of cooldown: the router has it, and holds the repeat back.
@@ -85,7 +85,7 @@ public sealed class AlertRouterJournalTests
         }
 
         var notices = await NoticesAsync(dataDir);
-        Assert.Equal(["capacity.warning|tank raised", "pool.degraded|tank raised"], notices.Order());
+        Assert.Equal(["pool.degraded|tank raised", "pool.scrub-errors|tank raised"], notices.Order());
     }
 
     /// <summary>Every notification the router journalled (it publishes exactly those): "key kind".</summary>

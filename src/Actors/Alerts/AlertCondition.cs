@@ -4,9 +4,10 @@ using DPlaneOS.Actors.Events;
 namespace DPlaneOS.Actors.Alerts;
 
 /// <summary>
-/// One warning or critical condition the router tracks, keyed by <c>type|subject</c>. It is pending
+/// One warning or critical condition the router tracks, keyed by <c>condition|subject</c>. It is pending
 /// until it has held for the hysteresis window, then notified; it ends when it resolves.
 /// </summary>
+/// <param name="Type">The condition (<see cref="AlertRouterState.ConditionOf"/>): the event type without a level suffix.</param>
 /// <param name="Severity">The condition's current severity (Warning or Critical).</param>
 /// <param name="FirstSeen">When it was raised: the start of its hysteresis window.</param>
 /// <param name="LastNotified">When people were last told; null while pending.</param>

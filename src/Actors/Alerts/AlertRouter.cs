@@ -23,7 +23,8 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private AlertRouterState _state = AlertRouterState.Empty;
 
-    /// <param name="mediator">The DistributedPubSub mediator (a probe in tests): monitor events come from it, notifications go to it.</param>
+    /// <param name="mediator">The DistributedPubSub mediator (a probe in tests) the notifications are published through.
+    /// Monitor events come from the parent, which is subscribed to the monitor topic (see <see cref="AlertsSetup"/>).</param>
     public AlertRouter(string persistenceId, IActorRef mediator, AlertOptions timing, TimeProvider time)
     {
         PersistenceId = persistenceId;
@@ -39,12 +40,12 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
             _log.Info("Alert router recovered {0} active conditions", _state.Conditions.Count);
         });
 
+        // Events that arrive while the journal is replayed wait in the persistent actor's stash.
         Command<MonitorEvent>(monitorEvent =>
             Record(AlertRouterState.KeyOf(monitorEvent.Type, monitorEvent.Subject), _state.Decide(monitorEvent, Now, _timing, NewId)));
         Command<Protocol.ConditionDue>(due => Record(due.Key, _state.DecideDue(due.Key, Now, _timing, NewId)));
         Command<Protocol.GetActiveAlerts>(_ =>
             Sender.Tell(new Protocol.ActiveAlerts(_state.Conditions.Values.OrderBy(c => c.FirstSeen).Select(ActiveAlert.From).ToList())));
-        Command<SubscribeAck>(_ => _log.Debug("Alert router subscribed to {0}", MonitorBus.Topic));
         Command<SaveSnapshotSuccess>(saved =>
         {
             // The snapshot holds every active condition; older records and snapshots are no longer needed.
@@ -68,13 +69,6 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
     private DateTimeOffset Now => _time.GetUtcNow();
 
     private static string NewId() => Guid.NewGuid().ToString("N");
-
-    protected override void PreStart()
-    {
-        base.PreStart();
-        // Events that arrive while the journal is replayed wait in the persistent actor's stash.
-        _mediator.Tell(new Subscribe(MonitorBus.Topic, Self));
-    }
 
     private void Record(string key, IReadOnlyList<IAlertRecord> records)
     {

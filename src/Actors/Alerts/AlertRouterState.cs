@@ -5,7 +5,7 @@ using DPlaneOS.Actors.Events;
 namespace DPlaneOS.Actors.Alerts;
 
 /// <summary>
-/// The alert debounce as an immutable state machine per condition (<c>type|subject</c>):
+/// The alert debounce as an immutable state machine per condition (<c>condition|subject</c>, see <see cref="KeyOf"/>):
 /// <code>
 ///   (none) ──warning/critical──► Pending(firstSeen) ──held for Hysteresis──► Notified(lastNotified)
 ///   Pending ──resolved──► (none), silently           Notified ──resolved──► (none) + "resolved"
@@ -25,7 +25,22 @@ public sealed class AlertRouterState
 
     public ImmutableDictionary<string, AlertCondition> Conditions { get; }
 
-    public static string KeyOf(string type, string subject) => $"{type}|{subject}";
+    private static readonly string[] LevelNames = ["ok", "warning", "critical", "emergency"];
+
+    /// <summary>
+    /// The condition an event type reports on. Usually the type itself; a type whose last segment
+    /// names a level (<c>capacity.warning</c>, <c>capacity.critical</c>, <c>capacity.ok</c>) is that
+    /// level of the condition named by the rest (<c>capacity</c>), so a rise from warning to critical
+    /// is an escalation of one condition and <c>capacity.ok</c> resolves it.
+    /// </summary>
+    public static string ConditionOf(string type)
+    {
+        var dot = type.LastIndexOf('.');
+        return dot > 0 && LevelNames.Contains(type[(dot + 1)..], StringComparer.OrdinalIgnoreCase) ? type[..dot] : type;
+    }
+
+    /// <summary>The debounce key: <c>condition|subject</c>.</summary>
+    public static string KeyOf(string type, string subject) => $"{ConditionOf(type)}|{subject}";
 
     public static AlertRouterState FromSnapshot(AlertRouterSnapshot snapshot) =>
         new(snapshot.Conditions.ToImmutableDictionary(c => c.Key));
@@ -76,7 +91,7 @@ public sealed class AlertRouterState
 
     public AlertRouterState Apply(IAlertRecord record) => record switch
     {
-        ConditionRaised raised => With(new AlertCondition(raised.Key, raised.Event.Type, raised.Event.Subject, raised.Event.Severity,
+        ConditionRaised raised => With(new AlertCondition(raised.Key, ConditionOf(raised.Event.Type), raised.Event.Subject, raised.Event.Severity,
             raised.At, LastNotified: null, NotifiedSeverity: null, RepeatDue: false, raised.Event)),
         ConditionObserved observed when Conditions.TryGetValue(observed.Key, out var condition) =>
             With(condition with { Severity = observed.Event.Severity, LastEvent = observed.Event, RepeatDue = condition.Notified }),

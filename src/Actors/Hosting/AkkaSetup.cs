@@ -39,6 +39,7 @@ public static class AkkaSetup
                     // A lone appliance forms its own cluster so pub/sub and singletons work the same as in a fleet.
                     if (options.Cluster.SeedNodes.Count == 0)
                         Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress);
+                    system.StartAlerts(registry, options, TimeProvider.System); // first: subscribed before any producer publishes
                     var storage = system.ActorOf(Props.Create(() => new StorageSupervisor()), "storage");
                     registry.Register<StorageSupervisor>(storage);
                     var version = typeof(AkkaSetup).Assembly.GetName().Version?.ToString() ?? "unknown";
@@ -46,7 +47,6 @@ public static class AkkaSetup
                     registry.Register<NodeLifecycleActor>(lifecycle);
                     AuditSetup.StartAuditLog(system, registry, options);
                     system.StartMonitoring(registry, options);
-                    system.StartAlerts(registry, options, TimeProvider.System);
                 });
         });
     }

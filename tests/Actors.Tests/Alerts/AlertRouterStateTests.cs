@@ -203,6 +203,35 @@ public sealed class AlertRouterStateTests
         Assert.Equal(2, _state.Conditions.Count);
     }
 
+    [Theory]
+    [InlineData("capacity.warning", "capacity")]
+    [InlineData("capacity.critical", "capacity")]
+    [InlineData("capacity.emergency", "capacity")]
+    [InlineData("capacity.ok", "capacity")]
+    [InlineData("inotify.usage", "inotify.usage")]
+    [InlineData("pool.degraded", "pool.degraded")]
+    [InlineData("capacity.reserve-released", "capacity.reserve-released")]
+    [InlineData("warning", "warning")]
+    public void A_level_suffix_names_a_level_of_one_condition(string type, string condition) =>
+        Assert.Equal(condition, AlertRouterState.ConditionOf(type));
+
+    [Fact]
+    public void Level_named_events_escalate_and_resolve_one_condition()
+    {
+        Feed(Event(Severity.Warning, type: "capacity.warning"), TimeSpan.Zero);
+        var raised = Assert.Single(Tick("capacity|tank", TimeSpan.FromSeconds(30)));
+        Assert.Equal("capacity.warning", raised.Event.Type);
+
+        var escalated = Assert.Single(Feed(Event(Severity.Critical, type: "capacity.critical"), TimeSpan.FromSeconds(40)));
+        Assert.Equal(AlertNotificationKind.Escalated, escalated.Kind);
+        Assert.Equal("capacity|tank", escalated.Key);
+        Assert.Equal("capacity", Assert.Single(_state.Conditions).Value.Type);
+
+        var resolved = Assert.Single(Feed(Event(Severity.Resolved, type: "capacity.ok"), TimeSpan.FromMinutes(1)));
+        Assert.Equal(AlertNotificationKind.Resolved, resolved.Kind);
+        Assert.Empty(_state.Conditions);
+    }
+
     [Fact]
     public void A_snapshot_restores_the_same_conditions()
     {

@@ -39,9 +39,7 @@ public sealed class AlertRouterTests : TestKit
 
     private IActorRef StartRouter(string persistenceId = "alert-router-test")
     {
-        var router = Sys.ActorOf(AlertRouter.Props(persistenceId, _mediator.Ref, Timing, new SchedulerClock(Sys.Scheduler)));
-        Assert.Equal(MonitorBus.Topic, _mediator.ExpectMsg<Subscribe>().Topic);
-        return router;
+        return Sys.ActorOf(AlertRouter.Props(persistenceId, _mediator.Ref, Timing, new SchedulerClock(Sys.Scheduler)));
     }
 
     /// <summary>Sends the events and waits until the router has journalled and applied them (its timers are set).</summary>
@@ -175,15 +173,15 @@ public sealed class AlertRouterTests : TestKit
         Send(router, Event(Severity.Warning));
         Scheduler.Advance(TimeSpan.FromSeconds(30));
         ExpectNotification(AlertNotificationKind.Raised);
-        Send(router, Event(Severity.Warning, type: "capacity.warning")); // pending until start + 60 s
+        Send(router, Event(Severity.Warning, type: "pool.scrub-errors")); // pending until start + 60 s
         Scheduler.Advance(TimeSpan.FromSeconds(10));
         Stop(router);
 
         var second = StartRouter("alert-router-restart");
         var active = Active(second).ToDictionary(a => a.Key);
         Assert.True(active["pool.degraded|tank"].Notified);
-        Assert.False(active["capacity.warning|tank"].Notified);
-        Assert.Equal(start + TimeSpan.FromSeconds(30), active["capacity.warning|tank"].FirstSeen);
+        Assert.False(active["pool.scrub-errors|tank"].Notified);
+        Assert.Equal(start + TimeSpan.FromSeconds(30), active["pool.scrub-errors|tank"].FirstSeen);
         ExpectNothingPublished();
 
         // The cooldown survived: a repeat now is held back.
@@ -193,7 +191,7 @@ public sealed class AlertRouterTests : TestKit
         Scheduler.Advance(TimeSpan.FromSeconds(19));
         ExpectNothingPublished();
         Scheduler.Advance(TimeSpan.FromSeconds(1));
-        ExpectNotification(AlertNotificationKind.Raised, "capacity.warning|tank");
+        ExpectNotification(AlertNotificationKind.Raised, "pool.scrub-errors|tank");
         ExpectNothingPublished();
 
         // ... and the held-back repeat goes out when the journalled cooldown ends (start + 30 s + 5 min).
