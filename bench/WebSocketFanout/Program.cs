@@ -102,8 +102,10 @@ public static class Program
             MonitorBus.Publish(system, MonitorEvent.Create(LatencyType, Severity.Info, "bench", DateTimeOffset.UtcNow, data));
             if (stalled is not null && stalled.ClosedSlow == 0)
             {
-                MonitorBus.Publish(system, MonitorEvent.Create(FillerType, Severity.Info, "bench", DateTimeOffset.UtcNow, filler));
-                fillers++;
+                // Enough filler that the stalled client overflows within the phase (~200 of 64 KB do).
+                for (var f = 0; f < Math.Max(1, 400 / events); f++)
+                    MonitorBus.Publish(system, MonitorEvent.Create(FillerType, Severity.Info, "bench", DateTimeOffset.UtcNow, filler));
+                fillers += Math.Max(1, 400 / events);
             }
             else if (stalled is not null && fillersUntilClosed is null)
             {
