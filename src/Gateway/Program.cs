@@ -8,6 +8,7 @@ using DPlaneOS.Gateway.Cli;
 using DPlaneOS.Gateway.Auth;
 using DPlaneOS.Gateway.Hosting;
 using DPlaneOS.Gateway.Routes;
+using DPlaneOS.Gateway.WebSockets;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Snapshots;
@@ -118,6 +119,7 @@ public class Program
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
         });
         builder.Services.AddSingleton<SerializedViews>();
+        builder.Services.AddMonitorSocket(options.WebSocket);
         builder.Services.AddOpenApi("v1");
     }
 
@@ -125,10 +127,11 @@ public class Program
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Before authentication: the handler recognises a WebSocket handshake (and its ?access_token=) only once this has run.
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuditTrail();
         app.UseAuthorization();
-        app.UseWebSockets();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("dplaned API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
@@ -142,6 +145,8 @@ public class Program
         app.MapAlertSinkRoutes();
         app.MapGitOpsRoutes();
         app.MapHeartbeatRoutes();
+        app.MapActiveAlertRoutes();
+        app.MapMonitorSocketRoutes();
 
         var tokens = app.Services.GetRequiredService<ApiTokenStore>();
         var log = app.Services.GetRequiredService<ILogger<Program>>();

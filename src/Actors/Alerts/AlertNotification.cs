@@ -8,7 +8,7 @@ namespace DPlaneOS.Actors.Alerts;
 /// webhooks, SMTP) subscribe to <see cref="AlertBus.Topic"/> and deliver each one exactly once.
 /// </summary>
 /// <param name="Id">Unique per notification; a sink's idempotency key.</param>
-/// <param name="Key">The condition: <c>type|subject</c>.</param>
+/// <param name="Key">The condition: <c>condition|subject</c>, where the condition is the event type without a level suffix (<c>AlertRouterState.KeyOf</c>).</param>
 /// <param name="Kind">Why it goes out now.</param>
 /// <param name="Severity">Warning, Critical, or Resolved.</param>
 /// <param name="Event">The event that triggered it.</param>

@@ -41,6 +41,10 @@ public sealed class DPlaneOSOptions
     public AlertDeliveryOptions AlertDelivery { get; set; } = new();
 
     public GitOpsOptions GitOps { get; set; } = new();
+
+    public AlertOptions Alerts { get; set; } = new();
+
+    public MonitorSocketOptions WebSocket { get; set; } = new();
 }
 
 public sealed class ClusterSettings

@@ -5,6 +5,7 @@ using Akka.Remote.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
 using DPlaneOS.Actors.Audit;
+using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Storage;
 using DPlaneOS.Actors.Node;
@@ -38,6 +39,7 @@ public static class AkkaSetup
                     // A lone appliance forms its own cluster so pub/sub and singletons work the same as in a fleet.
                     if (options.Cluster.SeedNodes.Count == 0)
                         Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress);
+                    system.StartAlerts(registry, options, TimeProvider.System); // first: subscribed before any producer publishes
                     var storage = system.ActorOf(Props.Create(() => new StorageSupervisor()), "storage");
                     registry.Register<StorageSupervisor>(storage);
                     var version = typeof(AkkaSetup).Assembly.GetName().Version?.ToString() ?? "unknown";

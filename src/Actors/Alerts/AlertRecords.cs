@@ -1,0 +1,38 @@
+using System.Text.Json.Serialization;
+using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Persistence;
+
+namespace DPlaneOS.Actors.Alerts;
+
+/// <summary>A decision of the alert router, journalled before it takes effect; one condition each.</summary>
+public interface IAlertRecord : IPersistedEvent
+{
+    string Key { get; }
+}
+
+/// <summary>A warning or critical event started a condition; its hysteresis window runs from <paramref name="At"/>.</summary>
+[PersistedAs("alerts.condition-raised.v1")]
+public sealed record ConditionRaised(string Key, MonitorEvent Event, DateTimeOffset At) : IAlertRecord;
+
+/// <summary>
+/// A known condition was reported again and nobody is told now: it is still pending, or it repeats
+/// within the cooldown (then a repeat is due when the cooldown ends).
+/// </summary>
+[PersistedAs("alerts.condition-observed.v1")]
+public sealed record ConditionObserved(string Key, MonitorEvent Event, DateTimeOffset At) : IAlertRecord;
+
+/// <summary>A condition cleared before it was ever notified: it ends silently.</summary>
+[PersistedAs("alerts.condition-dropped.v1")]
+public sealed record ConditionDropped(string Key, MonitorEvent Event, DateTimeOffset At) : IAlertRecord;
+
+/// <summary>People are told: raised, escalated, repeated or resolved. Journalled before it is published, so it goes out once.</summary>
+[PersistedAs("alerts.notified.v1")]
+public sealed record AlertNotified(AlertNotification Notification) : IAlertRecord
+{
+    [JsonIgnore]
+    public string Key => Notification.Key;
+}
+
+/// <summary>Every active condition, so recovery does not replay the whole history.</summary>
+[PersistedAs("alerts.router-snapshot.v1")]
+public sealed record AlertRouterSnapshot(IReadOnlyList<AlertCondition> Conditions) : IPersistedEvent;

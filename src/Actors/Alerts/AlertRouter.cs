@@ -1,0 +1,123 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using Akka.Persistence;
+using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Events;
+
+namespace DPlaneOS.Actors.Alerts;
+
+/// <summary>
+/// <c>/user/alerts/router</c>: turns monitor events into alert notifications with the debounce of
+/// <see cref="AlertRouterState"/> and publishes them on <see cref="AlertBus.Topic"/>. Each decision is
+/// journalled before it takes effect, so after a crash nothing is sent twice and a hysteresis window
+/// that was running ends when it would have (its timer is re-armed from the journalled raise time).
+/// </summary>
+public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
+{
+    private const int SnapshotEvery = 200;
+
+    private readonly IActorRef _mediator;
+    private readonly AlertOptions _timing;
+    private readonly TimeProvider _time;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private AlertRouterState _state = AlertRouterState.Empty;
+
+    /// <param name="mediator">The DistributedPubSub mediator (a probe in tests) the notifications are published through.
+    /// Monitor events come from the parent, which is subscribed to the monitor topic (see <see cref="AlertsSetup"/>).</param>
+    public AlertRouter(string persistenceId, IActorRef mediator, AlertOptions timing, TimeProvider time)
+    {
+        PersistenceId = persistenceId;
+        _mediator = mediator;
+        _timing = timing;
+        _time = time;
+
+        Recover<SnapshotOffer>(offer => _state = AlertRouterState.FromSnapshot((AlertRouterSnapshot)offer.Snapshot));
+        Recover<IAlertRecord>(record => _state = _state.Apply(record));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            foreach (var key in _state.Conditions.Keys) ArmTimer(key);
+            _log.Info("Alert router recovered {0} active conditions", _state.Conditions.Count);
+        });
+
+        // Events that arrive while the journal is replayed wait in the persistent actor's stash.
+        Command<MonitorEvent>(monitorEvent =>
+            Record(AlertRouterState.KeyOf(monitorEvent.Type, monitorEvent.Subject), _state.Decide(monitorEvent, Now, _timing, NewId)));
+        Command<Protocol.ConditionDue>(due => Record(due.Key, _state.DecideDue(due.Key, Now, _timing, NewId)));
+        Command<Protocol.GetActiveAlerts>(_ =>
+            Sender.Tell(new Protocol.ActiveAlerts(_state.Conditions.Values.OrderBy(c => c.FirstSeen).Select(ActiveAlert.From).ToList())));
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            // The snapshot holds every active condition; older records and snapshots are no longer needed.
+            DeleteMessages(saved.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(failed => _log.Warning(failed.Cause, "Alert router snapshot failed; the journal keeps everything"));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(failed => _log.Warning(failed.Cause, "Alert router could not trim its journal"));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failed => _log.Warning(failed.Cause, "Alert router could not delete old snapshots"));
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string persistenceId, IActorRef mediator, AlertOptions timing, TimeProvider time) =>
+        Akka.Actor.Props.Create(() => new AlertRouter(persistenceId, mediator, timing, time));
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+
+    private void Record(string key, IReadOnlyList<IAlertRecord> records)
+    {
+        if (records.Count == 0)
+        {
+            // Nothing changed, but a timer that fired a little early must be set again.
+            ArmTimer(key);
+            return;
+        }
+
+        PersistAll(records, record =>
+        {
+            _state = _state.Apply(record);
+            if (record is AlertNotified notified)
+            {
+                var n = notified.Notification;
+                _log.Info("Alert {0} {1} {2} (event {3})", n.Kind, n.Severity, n.Key, n.Event.Id);
+                _mediator.Tell(new Publish(AlertBus.Topic, n));
+            }
+            ArmTimer(record.Key);
+            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state.ToSnapshot());
+        });
+    }
+
+    private void ArmTimer(string key)
+    {
+        var timerKey = "due|" + key;
+        var deadline = _state.NextDeadline(key, _timing);
+        if (deadline is null)
+        {
+            Timers.Cancel(timerKey);
+            return;
+        }
+        var delay = deadline.Value - Now;
+        Timers.StartSingleTimer(timerKey, new Protocol.ConditionDue(key), delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+    }
+
+    public static class Protocol
+    {
+        /// <summary>Asks for the <see cref="ActiveAlerts"/>.</summary>
+        public sealed record GetActiveAlerts
+        {
+            public static readonly GetActiveAlerts Instance = new();
+        }
+
+        /// <summary>Every active condition, oldest first.</summary>
+        public sealed record ActiveAlerts(IReadOnlyList<ActiveAlert> Items);
+
+        /// <summary>A condition's hysteresis window or cooldown has ended.</summary>
+        internal sealed record ConditionDue(string Key) : IDeadLetterSuppression;
+    }
+}

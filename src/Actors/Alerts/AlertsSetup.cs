@@ -1,0 +1,24 @@
+using Akka.Actor;
+using Akka.Hosting;
+using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Events;
+
+namespace DPlaneOS.Actors.Alerts;
+
+/// <summary>Starts <c>/user/alerts</c> and registers it for the gateway (<c>IRequiredActor&lt;AlertsSupervisor&gt;</c>).</summary>
+public static class AlertsSetup
+{
+    /// <summary>
+    /// Call before any producer starts. The subscription is sent from here, not from an actor's
+    /// PreStart (which runs later, on another thread), so it reaches the mediator before any producer's
+    /// first publish: pub/sub drops what nobody is subscribed to yet, and a producer that publishes only
+    /// on change (capacity ok → warning at the first reading) would otherwise never be alerted on.
+    /// </summary>
+    public static void StartAlerts(this ActorSystem system, IActorRegistry registry, DPlaneOSOptions options, TimeProvider time)
+    {
+        options.Alerts.Validate();
+        var alerts = system.ActorOf(AlertsSupervisor.Props(options.Alerts, time), "alerts");
+        MonitorBus.Subscribe(system, alerts);
+        registry.Register<AlertsSupervisor>(alerts);
+    }
+}
