@@ -12,8 +12,8 @@ namespace DPlaneOS.Integration.Tests;
 [Collection(ZfsFuseCollection.Name)]
 public sealed class EndToEndAlertTests
 {
-    /// <summary>Default heartbeat (30 s) and router hysteresis (30 s) plus zfs-fuse slowness.</summary>
-    private static readonly TimeSpan Within = TimeSpan.FromMinutes(3);
+    /// <summary>Heartbeat 2 s, router hysteresis 5 s, plus zfs-fuse slowness.</summary>
+    private static readonly TimeSpan Within = TimeSpan.FromMinutes(1);
 
     [Fact]
     public async Task EndToEnd_a_disk_taken_offline_on_a_real_pool_reaches_the_webhook_as_pool_degraded()
@@ -23,6 +23,12 @@ public sealed class EndToEndAlertTests
         await using var daemon = await AlertDaemon.StartAsync(more: new Dictionary<string, string>
         {
             ["DPlaneOS:Status:RefreshInterval"] = "00:00:01",
+            // Test daemons probe no pool unless told which (DaemonFixture); this one watches its own.
+            ["DPlaneOS:Heartbeat:Enabled"] = "true",
+            ["DPlaneOS:Heartbeat:Pools:0"] = pool.Name,
+            ["DPlaneOS:Heartbeat:Interval"] = "00:00:02",
+            ["DPlaneOS:Heartbeat:Deadline"] = "00:00:01",
+            ["DPlaneOS:Alerts:Hysteresis"] = "00:00:05",
         });
         await daemon.CreateWebhookAsync($$"""
             {"name":"e2e","url":"{{receiver.Url}}","events":["pool.*"],"minimumSeverity":"warning","secret":"end-to-end-secret-123"}
