@@ -81,6 +81,14 @@ public sealed class ZpoolCorruptionTests
     }
 
     [Fact]
+    public void An_event_line_split_only_by_other_white_space_is_a_typed_error()
+    {
+        var result = ZpoolEventsParser.Parse("Nov\v29\v2026\v08:00:00.000000000\vsysevent.fs.zfs.pool_create\n");
+        Assert.False(result.IsOk);
+        Assert.Equal("event line needs a time and a class", result.Error.Message);
+    }
+
+    [Fact]
     public void Random_bytes_never_throw()
     {
         Gen.Byte.Array[0, 600]

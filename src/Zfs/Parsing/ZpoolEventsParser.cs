@@ -50,6 +50,9 @@ public static class ZpoolEventsParser
                 // -H separates with a TAB; -v with spaces. The class never contains blanks.
                 var tab = line.LastIndexOf('\t');
                 var split = tab > 0 ? tab : line.TrimEnd().LastIndexOf(' ');
+                // Tokens also split on other white space (\v, \f, NBSP); the time and class are split by TAB or blank only.
+                if (split <= 0)
+                    return Fail(ParseError.At(Source, "event line needs a time and a class", lineNo, line));
                 timeText = line[..split].Trim();
                 cls = line[(split + 1)..].Trim();
                 if (WallClock(timeText) is null)
