@@ -102,7 +102,7 @@ public sealed class PreUpgradeSnapshotsOnZfsFuseTests
         Assert.Contains($"{pool.Name}/a@{older[0]}", snapshots);
 
         // Once the clone is gone, the next run removes the two oldest and keeps five.
-        await Lab.HostAsync("zfs", "destroy", "-rf", $"{pool.Name}/restored");
+        await Lab.ZfsDestroyAsync("-rf", $"{pool.Name}/restored");
         await Task.Delay(TimeSpan.FromSeconds(1.1)); // names are per second
         var next = await RunCliAsync(dir, new { DPlaneOS = new { Snapshots = new { PreUpgradePools = new[] { pool.Name } } } });
         Assert.True(next.ExitCode == 0, $"exit {next.ExitCode}: {next.StandardError}");

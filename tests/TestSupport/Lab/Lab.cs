@@ -45,6 +45,23 @@ public static class Lab
         return result.Value.StandardOutput;
     }
 
+    /// <summary>
+    /// <c>zfs destroy &lt;args&gt;</c>, retried while zfs-fuse answers "dataset is busy": it often refuses
+    /// the first destroy of a dataset that was mounted a moment ago, and lets the next one through.
+    /// </summary>
+    public static async Task ZfsDestroyAsync(params string[] args)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await Runner.RunAsync(["zfs", "destroy", .. args], TimeSpan.FromMinutes(2));
+            if (!result.IsOk) throw new InvalidOperationException($"zfs destroy {string.Join(' ', args)}: {result.Error}");
+            if (result.Value.Succeeded) return;
+            if (attempt >= 5 || !result.Value.StandardError.Contains("dataset is busy", StringComparison.Ordinal))
+                throw new InvalidOperationException($"zfs destroy {string.Join(' ', args)} exited {result.Value.ExitCode}: {result.Value.StandardError}");
+            await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt));
+        }
+    }
+
     /// <summary>Fails with a clear message unless a ZFS answers (zfs-fuse started by scripts/test.sh, or kernel ZFS).</summary>
     public static async Task RequireZfsAsync()
     {
