@@ -90,7 +90,9 @@ for project in tests/*/*.Tests.csproj; do
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
     --results-directory "$results" >"$results/$name.log" 2>&1
   status=$?
-  grep -E '^\s*(Failed|Skipped) ' "$results/$name.log" || true
+  grep -E '^\s*Skipped ' "$results/$name.log" || true
+  # Each failure with its message and the top of its stack, so a CI log alone tells why.
+  grep -A 30 -E '^\s*Failed ' "$results/$name.log" | grep -vE '^\s*(Passed|Standard Output Messages:)' || true
   if [[ -f "$results/$name.trx" ]]; then
     count_trx "$results/$name.trx"
     grep -E '(Passed!|Failed!) ' "$results/$name.log" || tail -n 5 "$results/$name.log"

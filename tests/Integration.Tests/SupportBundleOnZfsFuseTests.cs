@@ -198,6 +198,10 @@ public sealed partial class SupportBundleOnZfsFuseTests
         Assert.True(File.Exists(finished));
         Assert.EndsWith("/manifest.json", names[^1]);
 
+        // The tar's end marker can reach us a moment before the server has finished the response
+        // and freed the bundle slot; a real client (curl) returns only when the response has ended.
+        await gzip.CopyToAsync(Stream.Null);
+        await body.CopyToAsync(Stream.Null);
         using var third = await PostBundleAsync(client);
         Assert.Equal(HttpStatusCode.OK, third.StatusCode);
     }
