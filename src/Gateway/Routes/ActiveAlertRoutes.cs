@@ -1,4 +1,3 @@
-using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Alerts;
 
@@ -7,12 +6,10 @@ namespace DPlaneOS.Gateway.Routes;
 /// <summary>The alert router's active conditions: pending (inside the hysteresis window) and notified.</summary>
 public static class ActiveAlertRoutes
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
-
     public static IEndpointRouteBuilder MapActiveAlertRoutes(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/alerts", async (IRequiredActor<AlertsSupervisor> alerts, CancellationToken ct) =>
-                Results.Ok(await alerts.ActorRef.Ask<AlertRouter.Protocol.ActiveAlerts>(AlertRouter.Protocol.GetActiveAlerts.Instance, AskTimeout, ct)))
+        routes.MapGet("/api/alerts", (IRequiredActor<AlertsSupervisor> alerts, CancellationToken ct) =>
+                ActorQuery.OkAsync<AlertRouter.Protocol.ActiveAlerts>(alerts.ActorRef, AlertRouter.Protocol.GetActiveAlerts.Instance, ct))
             .WithTags("Alerts")
             .Produces<AlertRouter.Protocol.ActiveAlerts>()
             .WithSummary("Active warning and critical conditions, oldest first: key (type|subject), severity, first seen, " +

@@ -1,4 +1,3 @@
-using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Docker;
 using DPlaneOS.Actors.Heartbeat;
@@ -9,17 +8,15 @@ namespace DPlaneOS.Gateway.Routes;
 /// <summary>Read routes over the pool heartbeats and the Docker guard.</summary>
 public static class HeartbeatRoutes
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
-
     public static IEndpointRouteBuilder MapHeartbeatRoutes(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/zfs/heartbeat", async (IRequiredActor<StorageSupervisor> storage, CancellationToken ct) =>
-                Results.Ok(await storage.ActorRef.Ask<PoolManager.Protocol.Heartbeats>(PoolManager.Protocol.GetHeartbeats.Instance, AskTimeout, ct)))
+        routes.MapGet("/api/zfs/heartbeat", (IRequiredActor<StorageSupervisor> storage, CancellationToken ct) =>
+                ActorQuery.OkAsync<PoolManager.Protocol.Heartbeats>(storage.ActorRef, PoolManager.Protocol.GetHeartbeats.Instance, ct))
             .WithTags("ZFS")
             .Produces<PoolManager.Protocol.Heartbeats>()
             .WithSummary("Per pool: heartbeat health (healthy, degraded, failed, notProbeable) with the reason, last probe and last success, a probe out since when, and the mountpoints.");
-        routes.MapGet("/api/docker/guard", async (IRequiredActor<StorageSupervisor> storage, CancellationToken ct) =>
-                Results.Ok(await storage.ActorRef.Ask<DockerGuard.Protocol.Windows>(DockerGuard.Protocol.GetWindows.Instance, AskTimeout, ct)))
+        routes.MapGet("/api/docker/guard", (IRequiredActor<StorageSupervisor> storage, CancellationToken ct) =>
+                ActorQuery.OkAsync<DockerGuard.Protocol.Windows>(storage.ActorRef, DockerGuard.Protocol.GetWindows.Instance, ct))
             .WithTags("Docker")
             .Produces<DockerGuard.Protocol.Windows>()
             .WithSummary("Pools in a failure window with the containers the guard stopped, and stops or starts under way or waiting to retry.");
