@@ -73,6 +73,14 @@ public static class AuditChain
         return unsealed with { Hash = ComputeHash(key, unsealed) };
     }
 
+    /// <summary>The same length-prefixed encoding for other MACs over the audit key (e.g. the tail anchor).</summary>
+    public static byte[] LengthPrefixed(params ReadOnlySpan<string> fields)
+    {
+        var writer = new ArrayBufferWriter<byte>(128);
+        foreach (var field in fields) Field(writer, field);
+        return writer.WrittenSpan.ToArray();
+    }
+
     private static void Field(ArrayBufferWriter<byte> writer, string value)
     {
         var length = Encoding.UTF8.GetByteCount(value);

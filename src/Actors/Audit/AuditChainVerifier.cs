@@ -1,10 +1,14 @@
+using System.Globalization;
+
 namespace DPlaneOS.Actors.Audit;
 
 /// <summary>
 /// Checks the chain one stored record at a time, so any number of records streams through in
 /// constant memory. Every record must sit at the next sequence, carry that sequence, carry the HMAC
 /// of its own fields and link to the previous record's hash (the genesis hash for sequence 1). The
-/// first violation is the verdict; nothing is skipped or counted as "legacy".
+/// first violation is the verdict; nothing is skipped or counted as "legacy". A marker the writer
+/// appended at start because the tail anchor disagreed with the journal (<see cref="AuditTailCheck"/>)
+/// breaks the chain where it says records were lost.
 /// </summary>
 /// <param name="writerHead">
 /// What the running writer last persisted, read before the journal. Deleting records at the tail
@@ -86,6 +90,32 @@ public sealed class AuditChainVerifier(AuditKey key, AuditHead? writerHead = nul
         {
             _previousHash = record.Hash;
             _expected++;
+            if (record.Actor == AuditEntry.SystemActor && AuditTailCheck.IsMarkerType(record.Action)) Marker(record);
+        }
+    }
+
+    // A marker the writer appended at start (its HMAC and link are valid, so the chain wrote it):
+    // what it reports was lost before it, so the chain is broken there even though every record links.
+    private void Marker(AuditRecord marker)
+    {
+        var k = marker.Sequence;
+        var details = marker.Details;
+        var detected = details.GetValueOrDefault(AuditTailCheck.Detected, "?");
+        var anchorText = details.GetValueOrDefault(AuditTailCheck.AnchorSequence);
+        long.TryParse(details.GetValueOrDefault(AuditTailCheck.JournalSequence), NumberStyles.None, CultureInfo.InvariantCulture, out var m);
+        if (marker.Action == AuditTailCheck.AnchorInvalid)
+        {
+            var problem = details.GetValueOrDefault(AuditTailCheck.AnchorProblem, "unreadable");
+            Break(k, $"The tail anchor (audit.head) was altered ({problem}), so deletions before sequence {k} cannot be ruled out: the journal ended at {m}; detected at start {detected}, recorded as sequence {k}.");
+        }
+        else if (long.TryParse(anchorText, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > m)
+        {
+            var lost = n == m + 1 ? $"Record {n} was" : $"Records {m + 1} to {n} were";
+            Break(m + 1, $"{lost} deleted while the daemon was stopped (or the database was restored from an older backup): the tail anchor said {n}, the journal ended at {m}; detected at start {detected}, recorded as sequence {k}.");
+        }
+        else
+        {
+            Break(Math.Max(1, m), $"Record {m} is not the record the tail anchor named (anchor {anchorText ?? "?"}): the newest record was replaced while the daemon was stopped (or the database was restored from another backup); detected at start {detected}, recorded as sequence {k}.");
         }
     }
 

@@ -20,6 +20,13 @@ namespace DPlaneOS.Actors.Audit;
 /// database round trip per request. A failed write stops the actor (Akka's rule for persistence
 /// failures) after failing every waiting request; its backoff parent restarts it, and recovery
 /// rebuilds the head from the journal, so what is in the database is always one unforked chain.
+/// <para>
+/// Tail anchor: after each persisted batch the new head goes to <see cref="AuditAnchorFile"/> from a
+/// task (one write in flight, the newest waiting head next; a failed write is a warning and the next
+/// batch writes again). At start, before any new record, the recovered head is compared with the
+/// anchor (<see cref="AuditTailCheck"/>): a lost tail or an altered anchor is appended to the chain as a
+/// marker record and published as a critical monitor event; then the writer serves as usual.
+/// </para>
 /// </remarks>
 public sealed class AuditLog : ReceivePersistentActor
 {
@@ -29,14 +36,25 @@ public sealed class AuditLog : ReceivePersistentActor
     private readonly string _node;
     private readonly bool _subscribeToMonitorBus;
     private readonly EventTypePatterns _actionEvents;
+    private readonly IAuditAnchorStore _anchor;
+    private readonly IActorRef _mediator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<(AuditEntry Entry, IActorRef? ReplyTo)> _waiting = [];
     private readonly Queue<IActorRef?> _writing = new();
     private AuditHead _head = AuditHead.Genesis;
     private bool _subscribed;
+    // The markers met during recovery (rare: one per detected loss), so a loss is never recorded twice.
+    private readonly List<AuditRecord> _markersRecovered = [];
+    private bool _anchorWriting;
+    private AuditHead? _anchorPending;
 
-    public AuditLog(AuditKey key, AuditOptions options, TimeProvider time, string node, bool subscribeToMonitorBus)
+    /// <param name="anchor">The tail anchor file (<c>&lt;data-dir&gt;/audit.head</c>).</param>
+    /// <param name="mediator">The DistributedPubSub mediator (a probe in tests) the writer publishes its own critical events through.</param>
+    public AuditLog(AuditKey key, AuditOptions options, TimeProvider time, string node, bool subscribeToMonitorBus,
+        IAuditAnchorStore anchor, IActorRef mediator)
     {
+        _anchor = anchor;
+        _mediator = mediator;
         _key = key;
         _options = options;
         _time = time;
@@ -45,13 +63,37 @@ public sealed class AuditLog : ReceivePersistentActor
         _actionEvents = new EventTypePatterns(options.EffectiveActionEventTypes);
         PersistenceId = $"audit-{node}";
 
-        Recover<SnapshotOffer>(offer => _head = (AuditHead)offer.Snapshot);
-        Recover<AuditRecord>(record => _head = new AuditHead(record.Sequence, record.Hash));
+        Recover<SnapshotOffer>(offer =>
+        {
+            _head = (AuditHead)offer.Snapshot;
+        });
+        Recover<AuditRecord>(record =>
+        {
+            _head = new AuditHead(record.Sequence, record.Hash);
+            if (record.Actor == AuditEntry.SystemActor && AuditTailCheck.IsMarkerType(record.Action)) _markersRecovered.Add(record);
+        });
+        Recover<RecoveryCompleted>(_ => ReadAnchor());
 
+        // Until the anchor is checked nothing new is written: records wait in the stash.
+        Command<Protocol.AnchorRead>(OnAnchorRead);
+        Command<Protocol.Record>(_ => Stash.Stash());
+        Command<MonitorEvent>(_ => Stash.Stash());
+        Command<Protocol.Flush>(_ => Stash.Stash());
+        CommonCommands();
+    }
+
+    private void Serving()
+    {
         Command<Protocol.Record>(record => Enqueue(record.Entry, Sender));
         Command<MonitorEvent>(OnMonitorEvent);
         Command<Protocol.Flush>(_ => Flush());
+        CommonCommands();
+    }
+
+    private void CommonCommands()
+    {
         Command<Protocol.GetHead>(_ => Sender.Tell(new Protocol.Head(_head, _subscribed)));
+        Command<Protocol.AnchorWritten>(OnAnchorWritten);
         Command<SubscribeAck>(_ => _subscribed = true);
         Command<SaveSnapshotSuccess>(saved =>
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
@@ -74,10 +116,86 @@ public sealed class AuditLog : ReceivePersistentActor
         base.PostStop();
     }
 
+    private void ReadAnchor()
+    {
+        var anchor = _anchor;
+        Task.Run(anchor.Read).PipeTo(Self,
+            success: reading => new Protocol.AnchorRead(reading),
+            failure: ex => new Protocol.AnchorRead(new AuditAnchorReading.Invalid($"cannot be read: {ex.GetBaseException().Message}", null, null)));
+    }
+
+    private void OnAnchorRead(Protocol.AnchorRead read)
+    {
+        var finding = AuditTailCheck.Find(read.Reading, _head, _time.GetUtcNow());
+        if (finding is null)
+        {
+            if (read.Reading is AuditAnchorReading.Missing && _head.Sequence > 0)
+                _log.Warning("No audit tail anchor ({0}); starting one at sequence {1}", _anchor.Path, _head.Sequence);
+            StartServing();
+        }
+        else if (finding.AlreadyRecordedBy(_markersRecovered))
+        {
+            _log.Warning("{0} (already recorded by a marker in the chain; renewing the anchor)", finding.Message);
+            StartServing();
+        }
+        else
+        {
+            _log.Error("{0}; recording {1} as sequence {2}", finding.Message, finding.Type, LastSequenceNr + 1);
+            var marker = AuditChain.Seal(_key, finding.Marker(PersistenceId, _node), LastSequenceNr + 1, _time.GetUtcNow(), _head.Hash);
+            Persist(marker, persisted =>
+            {
+                _head = new AuditHead(persisted.Sequence, persisted.Hash);
+                var data = new Dictionary<string, string>(finding.Facts, StringComparer.Ordinal)
+                {
+                    ["marker.sequence"] = persisted.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
+                _mediator.Tell(new Publish(MonitorBus.Topic,
+                    MonitorEvent.Create(finding.Type, Severity.Critical, PersistenceId, persisted.Time, data) with { Node = _node }));
+                StartServing();
+            });
+        }
+    }
+
+    private void StartServing()
+    {
+        _markersRecovered.Clear();
+        Become(Serving);
+        Stash.UnstashAll();
+        // Also when nothing was found: a missing or lagging anchor is brought up to the recovered head.
+        if (_head.Sequence > 0) WriteAnchor(_head);
+    }
+
+    private void WriteAnchor(AuditHead head)
+    {
+        if (_anchorWriting)
+        {
+            _anchorPending = head;
+            return;
+        }
+        _anchorWriting = true;
+        var anchor = _anchor;
+        Task.Run(() => anchor.Write(head)).PipeTo(Self,
+            success: () => new Protocol.AnchorWritten(head, null),
+            failure: ex => new Protocol.AnchorWritten(head, ex.GetBaseException().Message));
+    }
+
+    private void OnAnchorWritten(Protocol.AnchorWritten written)
+    {
+        _anchorWriting = false;
+        if (written.Error is not null)
+            _log.Warning("The audit tail anchor could not be written at sequence {0} (the next batch tries again): {1}", written.Head.Sequence, written.Error);
+        if (_anchorPending is { } next)
+        {
+            _anchorPending = null;
+            WriteAnchor(next);
+        }
+    }
+
     private void OnMonitorEvent(MonitorEvent monitorEvent)
     {
         // In a fleet the topic carries every node's events; each node audits its own actions.
-        if (monitorEvent.Node == _node && _actionEvents.Matches(monitorEvent.Type))
+        // The writer's own markers are in the chain already, whatever ActionEventTypes says.
+        if (monitorEvent.Node == _node && _actionEvents.Matches(monitorEvent.Type) && !AuditTailCheck.IsMarkerType(monitorEvent.Type))
             Enqueue(AuditEntries.FromMonitorEvent(monitorEvent), replyTo: null);
     }
 
@@ -106,11 +224,13 @@ public sealed class AuditLog : ReceivePersistentActor
             _writing.Enqueue(replyTo);
         }
 
+        var last = records[^1].Sequence;
         PersistAll(records, record =>
         {
             _head = new AuditHead(record.Sequence, record.Hash);
             _writing.Dequeue()?.Tell(new Protocol.Recorded(record.Sequence));
             if (_options.SnapshotEvery > 0 && record.Sequence % _options.SnapshotEvery == 0) SaveSnapshot(_head);
+            if (record.Sequence == last) WriteAnchor(_head);
         });
     }
 
@@ -155,5 +275,10 @@ public sealed class AuditLog : ReceivePersistentActor
         {
             public static readonly Flush Instance = new();
         }
+
+        internal sealed record AnchorRead(AuditAnchorReading Reading);
+
+        /// <param name="Error">Null when the anchor now names <paramref name="Head"/>.</param>
+        internal sealed record AnchorWritten(AuditHead Head, string? Error) : IDeadLetterSuppression;
     }
 }

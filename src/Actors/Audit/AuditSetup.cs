@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Hosting;
 using Akka.Pattern;
@@ -23,7 +24,10 @@ public static class AuditSetup
         if (created) log.Info("Created the audit chain key {0} (mode 0600)", Path.Combine(options.DataDir, AuditKey.FileName));
         if (tightened) log.Warning("The audit chain key {0} was readable by others; set it to 0600", Path.Combine(options.DataDir, AuditKey.FileName));
 
-        var writer = Props.Create(() => new AuditLog(key, options.Audit, TimeProvider.System, Node, true));
+        // One anchor file object for every incarnation of the writer: it serializes their writes.
+        var anchor = AuditAnchorFile.InDataDir(options.DataDir, key);
+        var mediator = DistributedPubSub.Get(system).Mediator;
+        var writer = Props.Create(() => new AuditLog(key, options.Audit, TimeProvider.System, Node, true, anchor, mediator));
         // A journal failure stops the writer (Akka's rule); the parent restarts it with backoff and
         // recovery rebuilds the head from the journal. Messages to /user/audit reach the writer.
         var audit = system.ActorOf(

@@ -202,4 +202,99 @@ public sealed class AuditChainVerifierTests
             return !verdict.Valid && verdict.FirstBrokenSequence == expected;
         }, iter: 500);
     }
+
+    private static readonly DateTimeOffset Detected = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The first <paramref name="kept"/> records of a chain, then the marker the writer appends at start for <paramref name="anchor"/>.</summary>
+    private static List<AuditRecord> WithMarker(List<AuditRecord> chain, int kept, AuditAnchorReading anchor, AuditKey? key = null)
+    {
+        var journal = chain.Take(kept).ToList();
+        var head = kept == 0 ? AuditHead.Genesis : new AuditHead(journal[^1].Sequence, journal[^1].Hash);
+        var finding = AuditTailCheck.Find(anchor, head, Detected)!;
+        journal.Add(AuditChain.Seal(key ?? Key, finding.Marker("audit-n1", "n1"), kept + 1, Detected, head.Hash));
+        return journal;
+    }
+
+    [Fact]
+    public void A_truncation_marker_breaks_the_chain_at_the_first_lost_sequence()
+    {
+        var chain = Chain(10);
+        var records = WithMarker(chain, 7, new AuditAnchorReading.Valid(new AuditHead(10, chain[9].Hash)));
+        var verdict = Verify(AsStored(records));
+        Assert.False(verdict.Valid);
+        Assert.Equal(8, verdict.FirstBrokenSequence);
+        Assert.Equal(
+            $"Records 8 to 10 were deleted while the daemon was stopped (or the database was restored from an older backup): the tail anchor said 10, the journal ended at 7; detected at start {Detected:O}, recorded as sequence 8.",
+            verdict.Reason);
+        Assert.Equal(8, verdict.Records);
+
+        // Records written after the marker do not heal it.
+        var grown = new List<AuditRecord>(records);
+        var previous = records[^1].Hash;
+        for (var i = 9; i <= 12; i++)
+        {
+            var next = AuditChain.Seal(Key, new AuditEntry("admin", "POST /x", "/x", new Dictionary<string, string>(), "127.0.0.1", true), i, Detected, previous);
+            grown.Add(next);
+            previous = next.Hash;
+        }
+        Assert.Equal(8, Verify(AsStored(grown)).FirstBrokenSequence);
+    }
+
+    [Fact]
+    public void A_single_lost_record_an_emptied_journal_and_a_replaced_last_record_are_named()
+    {
+        var chain = Chain(10);
+        var one = Verify(AsStored(WithMarker(chain, 9, new AuditAnchorReading.Valid(new AuditHead(10, chain[9].Hash)))));
+        Assert.Equal(10, one.FirstBrokenSequence);
+        Assert.StartsWith("Record 10 was deleted while the daemon was stopped", one.Reason);
+
+        var all = Verify(AsStored(WithMarker(chain, 0, new AuditAnchorReading.Valid(new AuditHead(10, chain[9].Hash)))));
+        Assert.Equal(1, all.FirstBrokenSequence);
+        Assert.StartsWith("Records 1 to 10 were deleted", all.Reason);
+
+        // The anchor names record 9 by a hash the journal's record 9 does not have.
+        var replaced = Verify(AsStored(WithMarker(chain, 9, new AuditAnchorReading.Valid(new AuditHead(9, new string('f', 64))))));
+        Assert.Equal(9, replaced.FirstBrokenSequence);
+        Assert.StartsWith("Record 9 is not the record the tail anchor named", replaced.Reason);
+    }
+
+    [Fact]
+    public void An_invalid_anchor_marker_breaks_at_its_own_sequence()
+    {
+        var chain = Chain(10);
+        var verdict = Verify(AsStored(WithMarker(chain, 10, new AuditAnchorReading.Invalid("MAC mismatch: edited", 14, chain[9].Hash))));
+        Assert.False(verdict.Valid);
+        Assert.Equal(11, verdict.FirstBrokenSequence);
+        Assert.Contains("The tail anchor (audit.head) was altered (MAC mismatch: edited), so deletions before sequence 11 cannot be ruled out", verdict.Reason);
+        Assert.Contains($"detected at start {Detected:O}, recorded as sequence 11.", verdict.Reason);
+    }
+
+    [Fact]
+    public void An_earlier_violation_wins_over_a_marker()
+    {
+        var chain = Chain(10);
+        var records = WithMarker(chain, 7, new AuditAnchorReading.Valid(new AuditHead(10, chain[9].Hash)));
+        records[2] = records[2] with { Resource = "/api/things/other" };
+        var verdict = Verify(AsStored(records));
+        Assert.Equal(3, verdict.FirstBrokenSequence);
+        Assert.Contains("HMAC mismatch at sequence 3", verdict.Reason);
+    }
+
+    [Fact]
+    public void Only_markers_the_chain_wrote_count()
+    {
+        var chain = Chain(10);
+        var anchor = new AuditAnchorReading.Valid(new AuditHead(10, chain[9].Hash));
+        // Sealed with another key (a forged row): an HMAC failure at its sequence, not a truncation verdict.
+        var forged = WithMarker(chain, 7, anchor, AuditKey.FromBytes(new byte[32]));
+        var verdict = Verify(AsStored(forged));
+        Assert.Equal(8, verdict.FirstBrokenSequence);
+        Assert.StartsWith("HMAC mismatch at sequence 8", verdict.Reason);
+
+        // The same action by an API caller is an ordinary record.
+        var records = chain.Take(7).ToList();
+        records.Add(AuditChain.Seal(Key, new AuditEntry("admin", AuditTailCheck.ChainTruncated, "x",
+            new Dictionary<string, string> { [AuditTailCheck.AnchorSequence] = "10", [AuditTailCheck.JournalSequence] = "7" }, "127.0.0.1", true), 8, Detected, chain[6].Hash));
+        Assert.True(Verify(AsStored(records)).Valid);
+    }
 }
