@@ -21,6 +21,8 @@ public sealed class AuditChainVerifier(AuditKey key, AuditHead? writerHead = nul
     private long _records;
     private long _lastSequence;
     private long _macFailures;
+    private long? _firstMacMatch;
+    private bool _firstMacMatchIsAnchorInvalid;
     private string? _hashAtWriterHead;
     private long? _firstBroken;
     private string? _reason;
@@ -34,6 +36,11 @@ public sealed class AuditChainVerifier(AuditKey key, AuditHead? writerHead = nul
         var complete = record is not null && IsComplete(record);
         var macMatches = complete && string.Equals(AuditChain.ComputeHash(key, record!), record!.Hash, StringComparison.Ordinal);
         if (!macMatches) _macFailures++;
+        else if (_firstMacMatch is null)
+        {
+            _firstMacMatch = storedSequence;
+            _firstMacMatchIsAnchorInvalid = record!.Actor == AuditEntry.SystemActor && record.Action == AuditTailCheck.AnchorInvalid;
+        }
         if (complete && storedSequence == writerHead?.Sequence) _hashAtWriterHead = record!.Hash;
         if (_firstBroken is null) Check(storedSequence, stored, record, complete, macMatches);
     }
@@ -57,6 +64,10 @@ public sealed class AuditChainVerifier(AuditKey key, AuditHead? writerHead = nul
 
         if (_firstBroken == 1 && _macFailures == _records)
             _reason = "No record matches audit.key: the key was replaced (or every record was edited). " + _reason;
+        // A replaced key also invalidates the tail anchor, so the first start with it appends an
+        // audit.anchor.invalid marker sealed with the new key: everything before it fails, it matches.
+        else if (_firstBroken == 1 && _firstMacMatchIsAnchorInvalid && _macFailures == _firstMacMatch - 1)
+            _reason = $"No record matches audit.key before sequence {_firstMacMatch}, where the start that found the tail anchor invalid wrote with it: the key was replaced (or every record before was edited). " + _reason;
 
         return _firstBroken is null
             ? new AuditVerification(true, _records, null,

@@ -297,4 +297,21 @@ public sealed class AuditChainVerifierTests
             new Dictionary<string, string> { [AuditTailCheck.AnchorSequence] = "10", [AuditTailCheck.JournalSequence] = "7" }, "127.0.0.1", true), 8, Detected, chain[6].Hash));
         Assert.True(Verify(AsStored(records)).Valid);
     }
+
+    [Fact]
+    public void A_replaced_key_is_still_named_when_the_next_start_recorded_the_anchor_as_invalid()
+    {
+        var old = AuditKey.FromBytes(Enumerable.Repeat((byte)7, 32).ToArray());
+        var chain = Chain(5, old);
+        // The new key finds the anchor (signed with the old one) invalid and seals its marker with itself.
+        var records = WithMarker(chain, 5, new AuditAnchorReading.Invalid("MAC mismatch: edited", 5, chain[4].Hash));
+        var verdict = Verify(AsStored(records));
+        Assert.Equal(1, verdict.FirstBrokenSequence);
+        Assert.StartsWith("No record matches audit.key before sequence 6", verdict.Reason);
+
+        // One edited first record followed by intact ones is still not blamed on the key.
+        var edited = WithMarker(Chain(5), 5, new AuditAnchorReading.Invalid("MAC mismatch: edited", 5, new string('a', 64)));
+        edited[0] = edited[0] with { Actor = "mallory" };
+        Assert.DoesNotContain("No record matches", Verify(AsStored(edited)).Reason);
+    }
 }

@@ -95,6 +95,8 @@ public sealed class AuditTamperTests(ITestOutputHelper output)
         var verdict = await daemon.VerifyAsync();
         AssertBrokenAt(verdict, 1, "No record matches audit.key");
         Assert.Contains("HMAC mismatch at sequence 1", verdict.GetProperty("reason").GetString());
+        // The tail anchor, signed with the old key, no longer verifies either: the start recorded that as sequence 11.
+        Assert.Contains("before sequence 11", verdict.GetProperty("reason").GetString());
     }
 
     [Fact]
