@@ -131,6 +131,8 @@ public sealed partial class SupportBundleOnZfsFuseTests
         // The bundle request itself is audited before the response starts, so it is in the tail.
         Assert.Contains("POST /api/system/support-bundle", archive.File("audit/records.json").Text);
         Assert.True(JsonDocument.Parse(archive.File("audit/verify-chain.json").Content).RootElement.GetProperty("valid").GetBoolean());
+        // Data-dir files are never copied raw: not the key, not the tail anchor beside it.
+        Assert.DoesNotContain(archive.Files, f => f.Name.EndsWith("/audit.head", StringComparison.Ordinal) || f.Name.EndsWith("/audit.key", StringComparison.Ordinal));
     }
 
     [Fact]
