@@ -131,7 +131,7 @@ public sealed class AuditLog : ReceivePersistentActor
         {
             if (read.Reading is AuditAnchorReading.Missing && _head.Sequence > 0)
                 _log.Warning("No audit tail anchor ({0}); starting one at sequence {1}", _anchor.Path, _head.Sequence);
-            StartServing();
+            StartServing(anchorCurrent: read.Reading is AuditAnchorReading.Valid { Head: var anchored } && anchored == _head);
         }
         else if (finding.AlreadyRecordedBy(_markersRecovered))
         {
@@ -156,13 +156,13 @@ public sealed class AuditLog : ReceivePersistentActor
         }
     }
 
-    private void StartServing()
+    private void StartServing(bool anchorCurrent = false)
     {
         _markersRecovered.Clear();
         Become(Serving);
         Stash.UnstashAll();
         // Also when nothing was found: a missing or lagging anchor is brought up to the recovered head.
-        if (_head.Sequence > 0) WriteAnchor(_head);
+        if (_head.Sequence > 0 && !anchorCurrent) WriteAnchor(_head);
     }
 
     private void WriteAnchor(AuditHead head)

@@ -130,6 +130,20 @@ public sealed class AuditLogTests : TestKit
     }
 
     [Fact]
+    public async Task The_writers_own_marker_events_are_not_audited_again_even_when_every_type_is_an_action()
+    {
+        var writer = Writer(new AuditOptions { ActionEventTypes = ["*"] });
+        var now = DateTimeOffset.UtcNow;
+        writer.Tell(MonitorEvent.Create(AuditTailCheck.ChainTruncated, Severity.Critical, $"audit-{Node}", now) with { Node = Node });
+        writer.Tell(MonitorEvent.Create(AuditTailCheck.AnchorInvalid, Severity.Critical, $"audit-{Node}", now) with { Node = Node });
+        writer.Tell(MonitorEvent.Create("pool.degraded", Severity.Warning, "tank", now) with { Node = Node });
+        await writer.Ask<AuditLog.Protocol.Recorded>(new AuditLog.Protocol.Record(Entry(1)), TimeSpan.FromSeconds(5));
+
+        var records = await Reader.ReadAsync(1, 100, CancellationToken.None);
+        Assert.Equal(["pool.degraded", "POST /api/things/{name}"], records.Select(r => r.Action));
+    }
+
+    [Fact]
     public async Task A_journal_failure_fails_the_waiting_requests_and_stops_the_writer()
     {
         var writer = Writer();
