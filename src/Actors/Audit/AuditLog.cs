@@ -47,6 +47,7 @@ public sealed class AuditLog : ReceivePersistentActor
     private readonly List<AuditRecord> _markersRecovered = [];
     private bool _anchorWriting;
     private AuditHead? _anchorPending;
+    private readonly List<IActorRef> _settleWaiters = [];
 
     /// <param name="anchor">The tail anchor file (<c>&lt;data-dir&gt;/audit.head</c>).</param>
     /// <param name="mediator">The DistributedPubSub mediator (a probe in tests) the writer publishes its own critical events through.</param>
@@ -79,6 +80,7 @@ public sealed class AuditLog : ReceivePersistentActor
         Command<Protocol.Record>(_ => Stash.Stash());
         Command<MonitorEvent>(_ => Stash.Stash());
         Command<Protocol.Flush>(_ => Stash.Stash());
+        Command<Protocol.SettleAnchor>(_ => Stash.Stash());
         CommonCommands();
     }
 
@@ -87,6 +89,11 @@ public sealed class AuditLog : ReceivePersistentActor
         Command<Protocol.Record>(record => Enqueue(record.Entry, Sender));
         Command<MonitorEvent>(OnMonitorEvent);
         Command<Protocol.Flush>(_ => Flush());
+        Command<Protocol.SettleAnchor>(_ =>
+        {
+            _settleWaiters.Add(Sender);
+            AnswerSettledWaiters();
+        });
         CommonCommands();
     }
 
@@ -189,6 +196,15 @@ public sealed class AuditLog : ReceivePersistentActor
             _anchorPending = null;
             WriteAnchor(next);
         }
+        AnswerSettledWaiters();
+    }
+
+    /// <summary>Answers <see cref="Protocol.SettleAnchor"/> once every record taken is persisted and the anchor names the head.</summary>
+    private void AnswerSettledWaiters()
+    {
+        if (_settleWaiters.Count == 0 || _anchorWriting || _anchorPending is not null || _writing.Count > 0 || _waiting.Count > 0) return;
+        foreach (var waiter in _settleWaiters) waiter.Tell(new Protocol.AnchorSettled(_head.Sequence));
+        _settleWaiters.Clear();
     }
 
     private void OnMonitorEvent(MonitorEvent monitorEvent)
@@ -275,6 +291,17 @@ public sealed class AuditLog : ReceivePersistentActor
         {
             public static readonly Flush Instance = new();
         }
+
+        /// <summary>
+        /// Asked at shutdown: answered with <see cref="AnchorSettled"/> once what was taken is persisted and
+        /// the tail anchor names the head, so a clean stop never leaves the anchor a batch behind.
+        /// </summary>
+        public sealed record SettleAnchor
+        {
+            public static readonly SettleAnchor Instance = new();
+        }
+
+        public sealed record AnchorSettled(long Sequence);
 
         internal sealed record AnchorRead(AuditAnchorReading Reading);
 

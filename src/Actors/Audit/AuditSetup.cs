@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
@@ -35,7 +36,24 @@ public static class AuditSetup
                 .WithAutoReset(TimeSpan.FromMinutes(1))),
             ActorName);
         registry.Register<AuditLog>(audit);
+
+        // After the gateway has stopped taking requests, before actors stop: the anchor catches up with the last batch.
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "audit-settle-anchor", async () =>
+        {
+            try
+            {
+                var settled = await audit.Ask<AuditLog.Protocol.AnchorSettled>(AuditLog.Protocol.SettleAnchor.Instance, SettleTimeout).ConfigureAwait(false);
+                log.Info("Audit tail anchor at sequence {0} for shutdown", settled.Sequence);
+            }
+            catch (AskTimeoutException)
+            {
+                log.Warning("The audit tail anchor did not settle within {0} at shutdown; it may be a batch behind the journal", SettleTimeout);
+            }
+            return Done.Instance;
+        });
     }
+
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(5);
 
     public static AuditJournalReader Reader(ActorSystem system) => new(system, PersistenceId);
 

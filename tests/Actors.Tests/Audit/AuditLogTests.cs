@@ -229,6 +229,27 @@ public sealed class AuditLogTests : TestKit
     }
 
     [Fact]
+    public async Task Settling_the_anchor_answers_only_once_the_anchor_names_the_last_record()
+    {
+        var gated = new GatedAnchor(_anchor);
+        var writer = Writer(anchor: gated);
+        Assert.Equal(1, await RecordAsync(writer, 1));
+
+        // Head 1's write is held: shutdown must not be told the anchor is current.
+        var settled = writer.Ask<AuditLog.Protocol.AnchorSettled>(AuditLog.Protocol.SettleAnchor.Instance, TimeSpan.FromSeconds(10));
+        await Task.Delay(300);
+        Assert.False(settled.IsCompleted, "settled while the anchor was still being written");
+        gated.Gate.Set();
+        Assert.Equal(1, (await settled).Sequence);
+        Assert.Equal([1L], gated.Written);
+
+        // Asked right behind a record: answered once that record is persisted and anchored.
+        writer.Tell(new AuditLog.Protocol.Record(Entry(2)));
+        Assert.Equal(2, (await writer.Ask<AuditLog.Protocol.AnchorSettled>(AuditLog.Protocol.SettleAnchor.Instance, TimeSpan.FromSeconds(5))).Sequence);
+        Assert.Equal([1L, 2L], gated.Written);
+    }
+
+    [Fact]
     public async Task A_failed_anchor_write_does_not_fail_the_request_and_the_next_batch_writes_it()
     {
         var writer = Writer();
