@@ -6,14 +6,23 @@ public static class DockerEvents
     /// <summary>Warning: containers using a failed pool were stopped (Info when none used it).</summary>
     public const string Stopped = "docker.stopped";
 
-    /// <summary>Info: the pool recovered; these stopped containers can be started again.</summary>
+    /// <summary>
+    /// Resolved: the pool recovered (its failure window closed); these stopped containers can be started again
+    /// (also those a restart could not start). Ends the <see cref="Stopped"/> alert.
+    /// </summary>
     public const string Restartable = "docker.restartable";
 
-    /// <summary>Info: the pool recovered and the stopped containers were started again.</summary>
+    /// <summary>Resolved: the pool recovered and the stopped containers were started again. Ends the <see cref="Stopped"/> alert.</summary>
     public const string Restarted = "docker.restarted";
+
+    /// <summary>Resolved: the pool recovered and its failure window, in which no container was stopped, closed.</summary>
+    public const string WindowClosed = "docker.window-closed";
 
     /// <summary>Warning: the Docker Engine API did not answer; the guard retries with backoff, then gives up.</summary>
     public const string Unreachable = "docker.unreachable";
+
+    /// <summary>Resolved: Docker answered a stop for a pool after <see cref="Unreachable"/> was reported for it.</summary>
+    public const string Reachable = "docker.reachable";
 
     public const string PoolKey = "pool";
     public const string ModeKey = "mode";

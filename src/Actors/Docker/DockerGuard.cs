@@ -12,10 +12,13 @@ namespace DPlaneOS.Actors.Docker;
 /// <summary>
 /// <c>/user/storage/docker</c>: on this node's <c>pool.failed</c> it stops the running containers that
 /// use the pool (or all, per <see cref="DockerOptions.StopMode"/>) once per failure window, journals
-/// them and publishes <c>docker.stopped</c>; on <c>pool.recovered</c> it starts them again
-/// (<see cref="DockerOptions.RestartOnRecovery"/>) or lists them in <c>docker.restartable</c>. An
-/// unreachable Docker is a <c>docker.unreachable</c> warning and a bounded retry with backoff, never a
-/// crash loop. The journal keeps open windows across restarts of the daemon.
+/// them and publishes <c>docker.stopped</c>; on <c>pool.recovered</c> (or <c>pool.healthy</c>, the first
+/// healthy probe after a restart of the daemon) it starts them again (<see cref="DockerOptions.RestartOnRecovery"/>)
+/// or lists them in <c>docker.restartable</c>. Closing a window is a resolution (<c>docker.restarted</c>,
+/// <c>docker.restartable</c> or <c>docker.window-closed</c>), so the alert router ends the
+/// <c>docker.stopped</c> alert. An unreachable Docker is a <c>docker.unreachable</c> warning and a bounded
+/// retry with backoff, never a crash loop; it is resolved when Docker answers again for that pool. The
+/// journal keeps open windows across restarts of the daemon.
 /// </summary>
 public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
 {
@@ -26,6 +29,9 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+
+    // Pools with a docker.unreachable warning out that no resolution has ended yet (this run of the daemon only).
+    private readonly HashSet<string> _unreachableReported = new(StringComparer.Ordinal);
     private DockerGuardState _state = DockerGuardState.Empty;
 
     public DockerGuard(DPlaneOSOptions options, IDockerEngine engine, TimeProvider time)
@@ -85,10 +91,11 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
             case PoolEvents.Failed:
                 Run(new Pending(PendingAction.Stop, pool, 1, PoolEvents.Mountpoints(monitorEvent), [], FollowUp.None));
                 break;
-            case PoolEvents.Recovered when _pending.TryGetValue(pool, out var pending):
+            // pool.healthy is the first healthy probe after a restart of the daemon: it ends a window the journal kept open.
+            case PoolEvents.Recovered or PoolEvents.Healthy when _pending.TryGetValue(pool, out var pending):
                 _pending[pool] = pending with { Then = pending.Action == PendingAction.Stop ? FollowUp.Recover : FollowUp.None };
                 break;
-            case PoolEvents.Recovered when _state.OpenWindows.TryGetValue(pool, out var window):
+            case PoolEvents.Recovered or PoolEvents.Healthy when _state.OpenWindows.TryGetValue(pool, out var window):
                 Recover(window);
                 break;
         }
@@ -125,6 +132,9 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
         {
             _state = _state.Apply(stopped);
             _log.Warning("Pool {0} failed: stopped {1} container(s) ({2} could not be stopped)", stopped.Pool, stopped.Stopped.Count, stopped.NotStopped.Count);
+            // Docker answered: end the unreachable warning first, so the resolution cannot end docker.stopped.
+            if (_unreachableReported.Remove(stopped.Pool))
+                Publish(DockerEvents.Reachable, Severity.Resolved, stopped.Pool, new Dictionary<string, string> { [DockerEvents.PoolKey] = stopped.Pool });
             var data = ContainerData(stopped.Pool, stopped.Stopped, stopped.NotStopped);
             data[DockerEvents.ModeKey] = stopped.Mode.ToString().ToLowerInvariant();
             data[PoolEvents.MountpointsKey] = string.Join('\n', pending.Mountpoints);
@@ -145,8 +155,9 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
         Persist(new FailureWindowClosed(window.Pool, [], [], _time.GetUtcNow()), closed =>
         {
             _state = _state.Apply(closed);
-            if (window.Stopped.Count > 0)
-                Publish(DockerEvents.Restartable, Severity.Info, window.Pool, ContainerData(window.Pool, window.Stopped, []));
+            _unreachableReported.Remove(window.Pool);
+            Publish(window.Stopped.Count > 0 ? DockerEvents.Restartable : DockerEvents.WindowClosed, Severity.Resolved, window.Pool,
+                ContainerData(window.Pool, window.Stopped, []));
         });
     }
 
@@ -154,9 +165,12 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
     {
         if (!_pending.TryGetValue(finished.Pool, out var pending)) return;
         var result = finished.Result;
+        string? gaveUpError = null;
         if (result.UnreachableError is { } error)
         {
-            if (RetryOrGiveUp(pending, error)) return;
+            // Giving up is reported after the window's resolution, which would otherwise end the warning.
+            if (RetryOrGiveUp(pending, error, reportGiveUp: false)) return;
+            gaveUpError = error;
             result = new DockerOperationResult(null, [], pending.Containers.Select(c => new ContainerFailure(c.Id, c.Name, error)).ToList());
         }
         _pending.Remove(finished.Pool);
@@ -164,19 +178,24 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
         {
             _state = _state.Apply(closed);
             _log.Info("Pool {0} recovered: started {1} container(s) again ({2} could not be started)", closed.Pool, closed.Restarted.Count, closed.NotRestarted.Count);
+            _unreachableReported.Remove(closed.Pool);
             if (closed.Restarted.Count > 0)
-                Publish(DockerEvents.Restarted, Severity.Info, closed.Pool, ContainerData(closed.Pool, closed.Restarted, closed.NotRestarted));
+                Publish(DockerEvents.Restarted, Severity.Resolved, closed.Pool, ContainerData(closed.Pool, closed.Restarted, closed.NotRestarted));
             if (closed.NotRestarted.Count > 0)
             {
                 var notRestarted = closed.NotRestarted.Select(f => new ContainerRef(f.Id, f.Name)).ToList();
-                Publish(DockerEvents.Restartable, Severity.Info, closed.Pool, ContainerData(closed.Pool, notRestarted, closed.NotRestarted));
+                Publish(DockerEvents.Restartable, Severity.Resolved, closed.Pool, ContainerData(closed.Pool, notRestarted, closed.NotRestarted));
             }
+            if (gaveUpError is not null) PublishUnreachable(pending, gaveUpError, gaveUp: true);
             if (pending.Then == FollowUp.Fail) Run(new Pending(PendingAction.Stop, closed.Pool, 1, pending.Mountpoints, [], FollowUp.None));
         });
     }
 
-    /// <summary>Schedules the next attempt (true) or says the guard gives up (false). Warns on the first and last failure only.</summary>
-    private bool RetryOrGiveUp(Pending pending, string error)
+    /// <summary>
+    /// Schedules the next attempt (true) or says the guard gives up (false). Warns on the first and last failure only;
+    /// the last one only when <paramref name="reportGiveUp"/> (else the caller reports it).
+    /// </summary>
+    private bool RetryOrGiveUp(Pending pending, string error, bool reportGiveUp = true)
     {
         var gaveUp = pending.Attempt >= _options.MaxAttempts;
         if (!gaveUp)
@@ -184,19 +203,22 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
             _pending[pending.Pool] = pending with { Attempt = pending.Attempt + 1 };
             Timers.StartSingleTimer($"retry-{pending.Pool}", new Protocol.Retry(pending.Pool), Backoff(pending.Attempt));
         }
-        if (pending.Attempt == 1 || gaveUp)
-        {
-            _log.Warning("Docker unreachable while trying to {0} containers of pool {1} (attempt {2}): {3}", Verb(pending.Action), pending.Pool, pending.Attempt, error);
-            Publish(DockerEvents.Unreachable, Severity.Warning, pending.Pool, new Dictionary<string, string>
-            {
-                [DockerEvents.PoolKey] = pending.Pool,
-                [DockerEvents.ActionKey] = Verb(pending.Action),
-                [DockerEvents.ErrorKey] = error,
-                [DockerEvents.AttemptKey] = pending.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                [DockerEvents.GaveUpKey] = gaveUp ? "true" : "false",
-            });
-        }
+        if (gaveUp ? reportGiveUp : pending.Attempt == 1) PublishUnreachable(pending, error, gaveUp);
         return !gaveUp;
+    }
+
+    private void PublishUnreachable(Pending pending, string error, bool gaveUp)
+    {
+        _log.Warning("Docker unreachable while trying to {0} containers of pool {1} (attempt {2}): {3}", Verb(pending.Action), pending.Pool, pending.Attempt, error);
+        _unreachableReported.Add(pending.Pool);
+        Publish(DockerEvents.Unreachable, Severity.Warning, pending.Pool, new Dictionary<string, string>
+        {
+            [DockerEvents.PoolKey] = pending.Pool,
+            [DockerEvents.ActionKey] = Verb(pending.Action),
+            [DockerEvents.ErrorKey] = error,
+            [DockerEvents.AttemptKey] = pending.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [DockerEvents.GaveUpKey] = gaveUp ? "true" : "false",
+        });
     }
 
     private TimeSpan Backoff(int attempt)

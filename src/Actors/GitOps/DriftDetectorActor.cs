@@ -13,7 +13,7 @@ namespace DPlaneOS.Actors.GitOps;
 public sealed class DriftDetectorActor : ReceiveActor, IWithTimers
 {
     private readonly TimeSpan _interval;
-    private DriftTracker _tracker = DriftTracker.InSync;
+    private DriftTracker _tracker = DriftTracker.Initial;
 
     public DriftDetectorActor(TimeSpan interval)
     {

@@ -14,6 +14,13 @@ public static class PoolEvents
     /// <summary>Resolved: a failed or degraded pool is healthy again (or only degraded after a failure).</summary>
     public const string Recovered = "pool.recovered";
 
+    /// <summary>
+    /// Resolved: the first probe since the heartbeat started (fresh, not resumed within the daemon) found the
+    /// pool healthy, with no failure seen before. It ends what an earlier run of the daemon left open, e.g. a
+    /// <see cref="Failed"/> the alert router recovered from its journal; when nothing is open it changes nothing.
+    /// </summary>
+    public const string Healthy = "pool.healthy";
+
     /// <summary>Info: the pool is not mounted, so it cannot be probed; this is not a failure.</summary>
     public const string NotProbeable = "pool.not-probeable";
 

@@ -24,6 +24,9 @@ public sealed record PoolHeartbeatState(
     DateTimeOffset? LastProbeAt,
     DateTimeOffset? LastSuccessAt)
 {
+    /// <summary>Whether this pool has been judged Healthy since the daemon started (and so was told).</summary>
+    public bool HealthStated { get; init; }
+
     /// <summary>Pool states that mean the pool cannot serve I/O (exact match on the parsed state).</summary>
     public static readonly IReadOnlySet<string> FailingStates = new HashSet<string>(StringComparer.Ordinal) { "SUSPENDED", "UNAVAIL", "FAULTED" };
 
@@ -49,8 +52,8 @@ public sealed record PoolHeartbeatState(
         var (health, reason) = next.Judge(observation is HeartbeatObservation.ProbeSucceeded);
         if (health == Health) return new HeartbeatTransition(next with { Reason = reason }, []);
 
-        next = next with { Health = health, Reason = reason, Since = at };
-        return new HeartbeatTransition(next, Signals(Health, health, reason));
+        next = next with { Health = health, Reason = reason, Since = at, HealthStated = HealthStated || health == PoolHealth.Healthy };
+        return new HeartbeatTransition(next, Signals(Health, health, reason, HealthStated));
     }
 
     private (PoolHealth Health, string? Reason) Judge(bool freshSuccess)
@@ -68,12 +71,14 @@ public sealed record PoolHeartbeatState(
         };
     }
 
-    private static IReadOnlyList<PoolSignal> Signals(PoolHealth from, PoolHealth to, string? reason)
+    private static IReadOnlyList<PoolSignal> Signals(PoolHealth from, PoolHealth to, string? reason, bool healthStated)
     {
         if (to == PoolHealth.Failed) return [new PoolSignal(PoolEvents.Failed, Severity.Critical, reason)];
         var signals = new List<PoolSignal>();
         if (from is PoolHealth.Failed or PoolHealth.Degraded)
             signals.Add(new PoolSignal(PoolEvents.Recovered, Severity.Resolved, $"was {from.ToString().ToLowerInvariant()}"));
+        else if (to == PoolHealth.Healthy && !healthStated)
+            signals.Add(new PoolSignal(PoolEvents.Healthy, Severity.Resolved, "healthy at the first probe since start"));
         if (to == PoolHealth.Degraded) signals.Add(new PoolSignal(PoolEvents.Degraded, Severity.Warning, reason));
         if (to == PoolHealth.NotProbeable) signals.Add(new PoolSignal(PoolEvents.NotProbeable, Severity.Info, reason));
         return signals;

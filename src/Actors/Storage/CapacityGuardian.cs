@@ -11,7 +11,8 @@ namespace DPlaneOS.Actors.Storage;
 
 /// <summary>
 /// <c>/user/storage/capacity</c>: watches each pool's used percent against warning / critical /
-/// emergency with hysteresis, publishes <c>capacity.*</c> events when a level changes, and keeps the
+/// emergency with hysteresis, publishes <c>capacity.*</c> events when a level changes (and each pool's
+/// first level since start, even <c>capacity.ok</c>, which ends what was reported before), and keeps the
 /// emergency reserve (<see cref="EmergencyReserve"/>): created on request, released at once when a
 /// pool reaches the emergency threshold, re-armed when the pool is back to ok.
 /// <para>
@@ -78,7 +79,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
         {
             Publish(LevelEvent(change));
             if (change.Rising) _rearmWanted.Remove(change.Pool);
-            else if (change.To == CapacityLevel.Ok && change.Now is not null && _options.RearmOnRecovery) _rearmWanted.Add(change.Pool);
+            else if (change.Recovered && _options.RearmOnRecovery) _rearmWanted.Add(change.Pool);
         }
         _rearmWanted.IntersectWith(_state.Levels.Keys);
         UpdateReport();
@@ -201,8 +202,9 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
         {
             ["pool"] = change.Pool,
             ["level"] = Name(change.To),
-            ["previousLevel"] = Name(change.From),
+            ["previousLevel"] = change.FirstReading ? "unknown" : Name(change.From),
         };
+        if (change.FirstReading) data["reason"] = "first reading since start";
         if (change.Now is { } pool)
         {
             Add(data, "percent", pool.CapacityPercent);

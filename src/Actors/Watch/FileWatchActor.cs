@@ -10,7 +10,8 @@ namespace DPlaneOS.Actors.Watch;
 /// <summary>
 /// <c>/user/watch</c>: watches the configured paths with inotify (FileSystemWatcher) and publishes
 /// <c>file.changed</c>, one per path per coalescing window; and counts inotify watches against the
-/// kernel's per-user limit on a timer, publishing <c>inotify.usage</c> when its level changes.
+/// kernel's per-user limit on a timer, publishing <c>inotify.usage</c> when its level changes and at the
+/// first reading since start (even ok, a resolution, so an alert from before the start ends).
 /// A path that does not exist yet is retried at each usage tick.
 /// </summary>
 public sealed class FileWatchActor : ReceiveActor, IWithTimers
@@ -26,6 +27,9 @@ public sealed class FileWatchActor : ReceiveActor, IWithTimers
     private PendingChanges _pending = PendingChanges.Empty;
     private InotifyReport _report;
     private UsageLevel _level = UsageLevel.Ok;
+
+    // The first reading states its level even when ok, ending an inotify.usage alert from before the start.
+    private bool _levelStated;
     private bool _usageInFlight;
 
     public FileWatchActor(WatchOptions options, TimeProvider time)
@@ -174,10 +178,12 @@ public sealed class FileWatchActor : ReceiveActor, IWithTimers
         var before = _level;
         _level = _thresholds.Next(_level, InotifyReport.Pressure(read.Usage));
         _report = InotifyReport.From(read.Usage, _level, _thresholds);
-        if (_level != before) PublishLevel(before);
+        if (_level != before || !_levelStated) PublishLevel(_levelStated ? before : null);
+        _levelStated = true;
     }
 
-    private void PublishLevel(UsageLevel before)
+    /// <param name="before">The previous level; null for the first reading since start.</param>
+    private void PublishLevel(UsageLevel? before)
     {
         var severity = _level switch
         {
@@ -188,7 +194,7 @@ public sealed class FileWatchActor : ReceiveActor, IWithTimers
         MonitorBus.Publish(Context.System, MonitorEvent.Create("inotify.usage", severity, "inotify", _time.GetUtcNow(), new Dictionary<string, string>
         {
             ["level"] = _level.ToString().ToLowerInvariant(),
-            ["previousLevel"] = before.ToString().ToLowerInvariant(),
+            ["previousLevel"] = before?.ToString().ToLowerInvariant() ?? "unknown",
             ["used"] = Text(_report.Used),
             ["limit"] = Text(_report.Limit),
             ["percent"] = Text(_report.Percent),

@@ -19,8 +19,9 @@ public sealed record CapacityState(
     public static CapacityState Empty { get; } = new(null, "not read yet", [], ImmutableDictionary<string, CapacityLevel>.Empty, ImmutableDictionary<string, ReserveStatus>.Empty);
 
     /// <summary>
-    /// Takes a new <c>zpool list</c>. Returns every level change: rises, falls, and pools that went away
-    /// while above ok (to ok, with no entry). A failed list keeps the last levels and records the error.
+    /// Takes a new <c>zpool list</c>. Returns every level change: rises, falls, pools that went away
+    /// while above ok (to ok, with no entry), and the first reading of each pool (its level, even ok, so
+    /// a condition reported before the daemon started ends). A failed list keeps the last levels and records the error.
     /// </summary>
     public (CapacityState State, IReadOnlyList<CapacityChange> Changes) Observe(
         DateTimeOffset at, HostResult<IReadOnlyList<ZpoolListEntry>> list, CapacityThresholds thresholds)
@@ -31,10 +32,10 @@ public sealed record CapacityState(
         var levels = ImmutableDictionary.CreateBuilder<string, CapacityLevel>();
         foreach (var pool in list.Value)
         {
-            var before = Levels.GetValueOrDefault(pool.Name, CapacityLevel.Ok);
+            var seen = Levels.TryGetValue(pool.Name, out var before);
             var after = thresholds.Next(before, pool.CapacityPercent);
             levels[pool.Name] = after;
-            if (after != before) changes.Add(new CapacityChange(pool.Name, before, after, pool));
+            if (!seen || after != before) changes.Add(new CapacityChange(pool.Name, before, after, pool, FirstReading: !seen));
         }
         foreach (var (gone, level) in Levels)
         {

@@ -65,6 +65,12 @@ public sealed class CapacityGuardianTests : MonitorBusTestKit
     {
         var guardian = Guardian();
         guardian.Tell(Reading(50));
+        // The first reading states the level, ok included.
+        var first = _bus.ExpectMsg<MonitorEvent>();
+        Assert.Equal(("capacity.ok", Severity.Resolved, "tank"), (first.Type, first.Severity, first.Subject));
+        Assert.Equal("unknown", first.Data["previousLevel"]);
+        guardian.Tell(Reading(50));
+        _bus.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         guardian.Tell(Reading(85));
         var warning = _bus.ExpectMsg<MonitorEvent>();
         Assert.Equal(("capacity.warning", Severity.Warning, "tank"), (warning.Type, warning.Severity, warning.Subject));
@@ -137,6 +143,30 @@ public sealed class CapacityGuardianTests : MonitorBusTestKit
         var armed = ExpectEvent(_bus, "capacity.reserve-armed");
         Assert.Equal(("true", "20000000"), (armed.Data["automatic"], armed.Data["bytes"]));
         Assert.Equal("20000000", _zfs.Property("tank/dplane-reserved", "refreservation"));
+    }
+
+    [Fact]
+    public void A_fresh_guardian_that_first_sees_a_pool_at_ok_does_not_re_arm_a_released_reserve()
+    {
+        var before = Guardian();
+        before.Tell(Reading(50));
+        ReserveHeld(before);
+        before.Tell(new CapacityGuardian.Protocol.Release("tank"));
+        Assert.True(ExpectMsg<ReserveOutcome>().Succeeded);
+        ExpectEvent(_bus, "capacity.reserve-released");
+        Watch(before);
+        Sys.Stop(before);
+        ExpectTerminated(before);
+
+        // A restart: the first reading states ok, which is not a recovery, so the manual release stands.
+        var after = Guardian();
+        after.Tell(Reading(50));
+        var ok = ExpectEvent(_bus, "capacity.ok");
+        Assert.Equal("unknown", ok.Data["previousLevel"]);
+        Report(after, r => r.Pools.Count == 1 && r.Pools[0].Reserve.State == ReserveState.Released);
+        after.Tell(Reading(50));
+        _bus.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
+        Assert.Equal("0", _zfs.Property("tank/dplane-reserved", "refreservation"));
     }
 
     [Fact]

@@ -120,7 +120,9 @@ public sealed class DockerGuardTests : VirtualTimeTestKit
         guard.Tell(PoolEvent(PoolEvents.Recovered, "tank"));
         var restartable = ExpectEvent(events, DockerEvents.Restartable, DockerEvents.Restarted);
         Assert.Equal(DockerEvents.Restartable, restartable.Type);
-        Assert.Equal(Severity.Info, restartable.Severity);
+        // A resolution: the router ends the docker.stopped alert with it.
+        Assert.Equal(Severity.Resolved, restartable.Severity);
+        Assert.Equal("tank", restartable.Subject);
         Assert.Equal("c1,c2", restartable.Data[DockerEvents.IdsKey]);
         Assert.Equal("nextcloud,media", restartable.Data[DockerEvents.NamesKey]);
         Assert.Empty(_docker.Starts);
@@ -139,6 +141,7 @@ public sealed class DockerGuardTests : VirtualTimeTestKit
         guard.Tell(PoolEvent(PoolEvents.Recovered, "tank"));
         var restarted = ExpectEvent(events, DockerEvents.Restarted, DockerEvents.Restartable);
         Assert.Equal(DockerEvents.Restarted, restarted.Type);
+        Assert.Equal((Severity.Resolved, "tank"), (restarted.Severity, restarted.Subject));
         Assert.Equal("c1,c2", restarted.Data[DockerEvents.IdsKey]);
         Assert.Equal(["c1", "c2"], _docker.Starts.Order());
         Assert.True(_docker.IsRunning("c1") && _docker.IsRunning("c2"));
@@ -180,10 +183,19 @@ public sealed class DockerGuardTests : VirtualTimeTestKit
         Assert.Equal(4, _docker.ListCalls);
         ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
-        // Still alive and still guarding: the next failure window tries again.
+        // Still alive and still guarding: the next failure window tries again. Docker answering ends the
+        // unreachable warning first, so that resolution cannot end the docker.stopped that follows.
         _docker.Unreachable = false;
         guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        var reachable = ExpectEvent(events, DockerEvents.Reachable, DockerEvents.Stopped);
+        Assert.Equal((DockerEvents.Reachable, Severity.Resolved, "tank"), (reachable.Type, reachable.Severity, reachable.Subject));
         Assert.Equal("c1,c2", ExpectEvent(events, DockerEvents.Stopped).Data[DockerEvents.IdsKey]);
+
+        // Reported once: the next window's stop says nothing about reachability.
+        guard.Tell(PoolEvent(PoolEvents.Recovered, "tank"));
+        ExpectEvent(events, DockerEvents.Restartable);
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        Assert.Equal(DockerEvents.Stopped, ExpectEvent(events, DockerEvents.Reachable, DockerEvents.Stopped).Type);
     }
 
     [Fact]
@@ -210,6 +222,76 @@ public sealed class DockerGuardTests : VirtualTimeTestKit
         guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank") with { Node = "other-appliance" });
         events.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         Assert.Empty(_docker.Stops);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_journalled_window_is_closed_by_the_first_healthy_probe_after_a_restart(bool restartOnRecovery)
+    {
+        var events = MonitorProbe();
+        var guard = StartGuard(o => o.RestartOnRecovery = restartOnRecovery, name: "docker-before");
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        ExpectEvent(events, DockerEvents.Stopped);
+        Watch(guard);
+        Sys.Stop(guard);
+        ExpectTerminated(guard);
+
+        // The daemon restarted; the pool is fine now and its fresh heartbeat says pool.healthy (not pool.recovered).
+        var again = StartGuard(o => o.RestartOnRecovery = restartOnRecovery, name: "docker-after");
+        Assert.Single(Windows(again));
+        again.Tell(PoolEvent(PoolEvents.Healthy, "tank"));
+        var closed = ExpectEvent(events, DockerEvents.Restarted, DockerEvents.Restartable);
+        Assert.Equal(restartOnRecovery ? DockerEvents.Restarted : DockerEvents.Restartable, closed.Type);
+        Assert.Equal((Severity.Resolved, "tank", "c1,c2"), (closed.Severity, closed.Subject, closed.Data[DockerEvents.IdsKey]));
+        Assert.Equal(restartOnRecovery ? ["c1", "c2"] : [], _docker.Starts.Order());
+        AwaitCondition(() => Windows(again).Count == 0);
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Pool_healthy_without_an_open_window_does_nothing()
+    {
+        var events = MonitorProbe();
+        var guard = StartGuard();
+        guard.Tell(PoolEvent(PoolEvents.Healthy, "tank"));
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Empty(_docker.Starts);
+        Assert.Empty(Windows(guard));
+    }
+
+    [Fact]
+    public void A_window_in_which_nothing_was_stopped_still_resolves_its_warning()
+    {
+        var events = MonitorProbe();
+        var guard = StartGuard();
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank"));
+        Assert.Equal(Severity.Warning, ExpectEvent(events, DockerEvents.Stopped).Severity);
+        guard.Tell(PoolEvent(PoolEvents.Recovered, "tank"));
+        var closed = ExpectEvent(events, DockerEvents.WindowClosed, DockerEvents.Restartable, DockerEvents.Restarted);
+        Assert.Equal((DockerEvents.WindowClosed, Severity.Resolved, "0"), (closed.Type, closed.Severity, closed.Data[DockerEvents.CountKey]));
+        Assert.Empty(Windows(guard));
+    }
+
+    [Fact]
+    public void Giving_up_a_restart_reports_unreachable_after_the_windows_resolution()
+    {
+        var events = MonitorProbe();
+        var guard = StartGuard(o =>
+        {
+            o.RestartOnRecovery = true;
+            o.MaxAttempts = 1;
+        });
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+        ExpectEvent(events, DockerEvents.Stopped);
+        _docker.Unreachable = true;
+        guard.Tell(PoolEvent(PoolEvents.Recovered, "tank"));
+        // The resolution closes the window; the warning that follows is still true, so it must come last.
+        var restartable = ExpectEvent(events, DockerEvents.Restartable, DockerEvents.Unreachable);
+        Assert.Equal((DockerEvents.Restartable, Severity.Resolved), (restartable.Type, restartable.Severity));
+        Assert.Contains("Connection refused", restartable.Data[DockerEvents.FailuresKey]);
+        var unreachable = ExpectEvent(events, DockerEvents.Unreachable);
+        Assert.Equal(("true", "start"), (unreachable.Data[DockerEvents.GaveUpKey], unreachable.Data[DockerEvents.ActionKey]));
     }
 
     [Fact]

@@ -60,6 +60,8 @@ public sealed class PoolHeartbeatActorTests : VirtualTimeTestKit
         Scheduler.Advance(TimeSpan.Zero);
         AwaitCondition(() => Status(heartbeat).State.Health == PoolHealth.Healthy);
         Assert.Equal(1, _prober.Probes("/tank"));
+        // A fresh heartbeat states its first healthy judgement.
+        Assert.Equal(Severity.Resolved, ExpectEvent(events, PoolEvents.Healthy).Severity);
 
         // The pool hangs right after a good probe: the worst case.
         _prober.Hang("/tank");
@@ -174,6 +176,30 @@ public sealed class PoolHeartbeatActorTests : VirtualTimeTestKit
         events.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         Scheduler.Advance(Interval);
         ExpectEvent(events, PoolEvents.Recovered);
+    }
+
+    [Fact]
+    public void A_fresh_heartbeat_states_pool_healthy_once_and_a_resumed_one_does_not()
+    {
+        var events = MonitorProbe();
+        var (fresh, _) = StartHeartbeat();
+        Scheduler.Advance(TimeSpan.Zero);
+        var healthy = ExpectEvent(events, PoolEvents.Healthy);
+        Assert.Equal(("tank", Severity.Resolved), (healthy.Subject, healthy.Severity));
+        Assert.Equal("healthy at the first probe since start", healthy.Data[PoolEvents.ReasonKey]);
+        for (var i = 0; i < 3; i++) AdvanceOneTick(fresh);
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        var stated = Status(fresh).State;
+        Assert.True(stated.HealthStated);
+        Sys.Stop(fresh);
+
+        // A restart within the daemon resumes from what the keeper holds: no second statement.
+        var (resumed, _) = StartHeartbeat(stated);
+        Scheduler.Advance(TimeSpan.Zero);
+        AwaitCondition(() => _prober.Probes("/tank") == 5);
+        for (var i = 0; i < 3; i++) AdvanceOneTick(resumed);
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(PoolHealth.Healthy, Status(resumed).State.Health);
     }
 
     [Fact]

@@ -24,8 +24,14 @@ public sealed class PoolHeartbeatStateTests
         return (state, signals);
     }
 
+    /// <summary>
+    /// A heartbeat that has already stated its health once (as one resumed from its keeper within the daemon),
+    /// so these tests see the transitions only; the first statement of a fresh heartbeat has its own tests below.
+    /// </summary>
+    private static readonly PoolHeartbeatState AlreadyStated = PoolHeartbeatState.Initial with { HealthStated = true };
+
     private static (PoolHeartbeatState State, List<PoolSignal> Signals) Run(params HeartbeatObservation[] observations) =>
-        Run(PoolHeartbeatState.Initial, observations);
+        Run(AlreadyStated, observations);
 
     private static readonly ProbeSucceeded Ok = new(TimeSpan.FromMilliseconds(5));
 
@@ -156,5 +162,50 @@ public sealed class PoolHeartbeatStateTests
         var (state, signals) = Run(failed, new ProbeHung(TimeSpan.FromSeconds(10)), new ProbeFailed("write failed"));
         Assert.Equal(PoolHealth.Failed, state.Health);
         Assert.Empty(signals);
+    }
+
+    [Fact]
+    public void A_fresh_heartbeat_states_the_first_healthy_judgement_once()
+    {
+        var (state, signals) = Run(PoolHeartbeatState.Initial, new StateRead("ONLINE"), Ok, Ok, new StateRead("ONLINE"), Ok);
+        Assert.Equal(PoolHealth.Healthy, state.Health);
+        var healthy = Assert.Single(signals);
+        Assert.Equal((PoolEvents.Healthy, Severity.Resolved), (healthy.Type, healthy.Severity));
+        Assert.Equal("healthy at the first probe since start", healthy.Reason);
+        Assert.True(state.HealthStated);
+    }
+
+    [Fact]
+    public void A_fresh_heartbeat_states_health_when_the_pool_is_first_mounted()
+    {
+        var (state, signals) = Run(PoolHeartbeatState.Initial, new NotMounted("not mounted"), Ok, new NotMounted("not mounted"), Ok);
+        Assert.Equal(PoolHealth.Healthy, state.Health);
+        Assert.Equal([PoolEvents.NotProbeable, PoolEvents.Healthy, PoolEvents.NotProbeable], signals.Select(s => s.Type));
+    }
+
+    [Fact]
+    public void A_fresh_heartbeat_that_sees_a_failure_first_recovers_without_a_separate_healthy_statement()
+    {
+        var (state, signals) = Run(PoolHeartbeatState.Initial, new ProbeFailed("write failed: EIO"), Ok, new StateRead("DEGRADED"), new StateRead("ONLINE"));
+        Assert.Equal(PoolHealth.Healthy, state.Health);
+        Assert.Equal([PoolEvents.Failed, PoolEvents.Recovered, PoolEvents.Degraded, PoolEvents.Recovered], signals.Select(s => s.Type));
+    }
+
+    [Fact]
+    public void A_fresh_heartbeat_that_finds_the_pool_failed_or_degraded_states_no_health()
+    {
+        Assert.Equal([PoolEvents.Failed], Run(PoolHeartbeatState.Initial, new StateRead("SUSPENDED"), Ok).Signals.Select(s => s.Type));
+        Assert.Equal([PoolEvents.Degraded], Run(PoolHeartbeatState.Initial, new StateRead("DEGRADED"), Ok).Signals.Select(s => s.Type));
+    }
+
+    [Fact]
+    public void A_heartbeat_resumed_from_a_state_that_stated_health_does_not_state_it_again()
+    {
+        var (healthy, first) = Run(PoolHeartbeatState.Initial, Ok);
+        Assert.Equal(PoolEvents.Healthy, Assert.Single(first).Type);
+        // The keeper hands this state to the restarted heartbeat; it goes through NotMounted and back.
+        var (state, signals) = Run(healthy, Ok, new NotMounted("not mounted"), Ok);
+        Assert.Equal(PoolHealth.Healthy, state.Health);
+        Assert.Equal([PoolEvents.NotProbeable], signals.Select(s => s.Type));
     }
 }

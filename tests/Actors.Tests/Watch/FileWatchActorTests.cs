@@ -112,6 +112,10 @@ public sealed class FileWatchActorTests : MonitorBusTestKit, IDisposable
         var watch = Watch();
         var ok = Report(watch, r => r.LastRefresh is not null);
         Assert.Equal((0L, 1000L, 0.0, UsageLevel.Ok), (ok.Used!.Value, ok.Limit!.Value, ok.Percent!.Value, ok.Level));
+        // The first reading states its level, ok included (a resolution, so an alert from before the start ends).
+        var first = ExpectEvent(_bus, "inotify.usage");
+        Assert.Equal((Severity.Resolved, "unknown", "ok"), (first.Severity, first.Data["previousLevel"], first.Data["level"]));
+        _bus.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
 
         SetWatches(800);
         var warning = ExpectEvent(_bus, "inotify.usage");
@@ -130,11 +134,23 @@ public sealed class FileWatchActorTests : MonitorBusTestKit, IDisposable
     }
 
     [Fact]
+    public void The_first_reading_above_a_threshold_is_stated_as_that_level()
+    {
+        SetWatches(960);
+        var watch = Watch();
+        var first = ExpectEvent(_bus, "inotify.usage");
+        Assert.Equal((Severity.Critical, "unknown", "critical"), (first.Severity, first.Data["previousLevel"], first.Data["level"]));
+        Assert.Equal(UsageLevel.Critical, Report(watch, r => r.Used == 960).Level);
+        _bus.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
+    }
+
+    [Fact]
     public void A_failed_count_is_skipped_and_reported_keeping_the_last_numbers()
     {
         var watch = Watch();
         SetWatches(10);
         Report(watch, r => r.Used == 10);
+        Assert.Equal("ok", ExpectEvent(_bus, "inotify.usage").Data["level"]);
         File.WriteAllText(Path.Combine(_proc, "sys", "fs", "inotify", "max_user_watches"), "broken\n");
         var failed = Report(watch, r => r.Error is not null);
         Assert.Contains("max_user_watches", failed.Error);

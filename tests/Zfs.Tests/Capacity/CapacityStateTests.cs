@@ -22,7 +22,8 @@ public sealed class CapacityStateTests
     public void Rises_and_falls_are_reported_once_per_level_change()
     {
         var (s1, c1) = CapacityState.Empty.Observe(T0, List(Pool("tank", 50), Pool("big", 85)), Thresholds);
-        Assert.Equal([("big", CapacityLevel.Ok, CapacityLevel.Warning)], c1.Select(c => (c.Pool, c.From, c.To)));
+        // The first reading states every pool's level (see the tests below); after it, only changes.
+        Assert.Equal([("tank", CapacityLevel.Ok, true), ("big", CapacityLevel.Warning, true)], c1.Select(c => (c.Pool, c.To, c.FirstReading)));
 
         var (s2, c2) = s1.Observe(T0.AddSeconds(10), List(Pool("tank", 50), Pool("big", 79)), Thresholds);
         Assert.Empty(c2);
@@ -34,6 +35,45 @@ public sealed class CapacityStateTests
             c3.Select(c => (c.Pool, c.From, c.To, c.Rising)));
         Assert.Equal(T0.AddSeconds(20), s3.LastRefresh);
         Assert.Null(s3.Error);
+    }
+
+    [Fact]
+    public void The_first_reading_of_a_pool_states_its_level_even_ok_and_is_neither_a_rise_nor_a_recovery()
+    {
+        var (s1, c1) = CapacityState.Empty.Observe(T0, List(Pool("tank", 50), Pool("full", 96)), Thresholds);
+        Assert.Equal(
+            [("tank", CapacityLevel.Ok, CapacityLevel.Ok, true, false, false), ("full", CapacityLevel.Ok, CapacityLevel.Emergency, true, false, false)],
+            c1.Select(c => (c.Pool, c.From, c.To, c.FirstReading, c.Rising, c.Recovered)));
+        Assert.NotNull(c1[0].Now);
+
+        // Said once: the same levels again are not news.
+        var (s2, c2) = s1.Observe(T0.AddSeconds(10), List(Pool("tank", 51), Pool("full", 96)), Thresholds);
+        Assert.Empty(c2);
+
+        // A real fall to ok afterwards is a recovery (the moment to re-arm a reserve), and not a first reading.
+        var (_, c3) = s2.Observe(T0.AddSeconds(20), List(Pool("tank", 51), Pool("full", 60)), Thresholds);
+        var fall = Assert.Single(c3);
+        Assert.Equal(("full", CapacityLevel.Emergency, CapacityLevel.Ok, false, false, true), (fall.Pool, fall.From, fall.To, fall.FirstReading, fall.Rising, fall.Recovered));
+    }
+
+    [Fact]
+    public void The_first_reading_keeps_hysteresis_starting_from_ok()
+    {
+        // 79 % is below the warning threshold: a fresh start says ok, and only 80 % is a rise to warning.
+        var (s1, c1) = CapacityState.Empty.Observe(T0, List(Pool("tank", 79)), Thresholds);
+        Assert.Equal(CapacityLevel.Ok, Assert.Single(c1).To);
+        var (_, c2) = s1.Observe(T0.AddSeconds(10), List(Pool("tank", 80)), Thresholds);
+        Assert.Equal((CapacityLevel.Ok, CapacityLevel.Warning, true), (c2.Single().From, c2.Single().To, c2.Single().Rising));
+    }
+
+    [Fact]
+    public void A_pool_listed_again_after_it_went_away_is_a_first_reading_again()
+    {
+        var (s1, _) = CapacityState.Empty.Observe(T0, List(Pool("tank", 50)), Thresholds);
+        var (s2, gone) = s1.Observe(T0.AddSeconds(10), List(), Thresholds);
+        Assert.Empty(gone);
+        var (_, back) = s2.Observe(T0.AddSeconds(20), List(Pool("tank", 50)), Thresholds);
+        Assert.True(Assert.Single(back).FirstReading);
     }
 
     [Fact]
