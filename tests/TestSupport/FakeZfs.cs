@@ -49,9 +49,15 @@ public sealed class FakeZfs : IZfs
         return Task.FromResult(HostResult<IReadOnlyList<ZfsDatasetProperties>>.Ok(found));
     }
 
+    private int _datasetLookups;
+
+    /// <summary>How many single-dataset lookups ran (each reserve change starts with one).</summary>
+    public int DatasetLookups => Volatile.Read(ref _datasetLookups);
+
     public Task<HostResult<ZfsDatasetProperties?>> GetDatasetAsync(string dataset, IReadOnlyList<string> properties, CancellationToken cancellationToken = default)
     {
         NameRules.RequireDataset(dataset);
+        Interlocked.Increment(ref _datasetLookups);
         return Task.FromResult(HostResult<ZfsDatasetProperties?>.Ok(_datasets.ContainsKey(dataset) ? Select(dataset, properties) : null));
     }
 

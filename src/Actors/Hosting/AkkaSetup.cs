@@ -40,6 +40,9 @@ public static class AkkaSetup
                     if (options.Cluster.SeedNodes.Count == 0)
                         Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress);
                     system.StartAlerts(registry, options, TimeProvider.System); // first: subscribed before any producer publishes
+                    // Next: the sinks subscribe to the router's notifications in their PreStart, long before the
+                    // router (which first recovers its journal) can resolve a condition on a producer's first statement.
+                    Alerts.AlertSinks.Start(system, registry, options, resolver.GetService<TimeProvider>());
                     var storage = system.ActorOf(Props.Create(() => new StorageSupervisor()), "storage");
                     registry.Register<StorageSupervisor>(storage);
                     var version = typeof(AkkaSetup).Assembly.GetName().Version?.ToString() ?? "unknown";
@@ -47,7 +50,6 @@ public static class AkkaSetup
                     registry.Register<NodeLifecycleActor>(lifecycle);
                     AuditSetup.StartAuditLog(system, registry, options);
                     system.StartMonitoring(registry, options);
-                    Alerts.AlertSinks.Start(system, registry, options, resolver.GetService<TimeProvider>());
                     GitOps.GitOpsSetup.Start(system, registry, resolver, options);
                 });
         });

@@ -100,8 +100,13 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
     {
         _reserveReadInFlight = false;
         if (read.Failure is not null) throw new InvalidOperationException("Reading the emergency reserves failed unexpectedly", read.Failure);
-        // A reserve change ran since this read started: its result is newer than what we read.
-        if (read.Version != _reserveVersion || read.Reserves is null) return;
+        // A reserve change ran since this read started: what we read may be older than it; read again.
+        if (read.Version != _reserveVersion)
+        {
+            StartReserveRead();
+            return;
+        }
+        if (read.Reserves is null) return;
         _state = _state.WithReserves(read.Reserves);
         UpdateReport();
         StartAutomaticOperation();
@@ -161,6 +166,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
         _reserveVersion++;
         var outcome = done.Outcome;
         var automatic = done.Kind is Protocol.OperationKind.AutoRelease or Protocol.OperationKind.Rearm;
+        var staleReserves = false;
         if (outcome.Succeeded)
         {
             var released = done.Kind is Protocol.OperationKind.Release or Protocol.OperationKind.AutoRelease;
@@ -173,8 +179,10 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
         }
         else if (automatic && outcome.Kind is ReserveOutcomeKind.NotReserved or ReserveOutcomeKind.AlreadyReserved)
         {
-            // Someone changed the reserve by hand meanwhile: nothing left to do.
+            // Someone changed the reserve by hand meanwhile: what we hold is stale. Deciding again before
+            // the fresh read lands would repeat the same operation in a tight loop.
             _log.Info("Automatic {0} of pool {1} not needed: {2}", done.Kind, outcome.Pool, outcome.Message);
+            staleReserves = true;
         }
         else if (automatic)
         {
@@ -189,7 +197,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
         UpdateReport();
         Stash.UnstashAll();
         StartReserveRead();
-        StartAutomaticOperation();
+        if (!staleReserves) StartAutomaticOperation();
     }
 
     private void UpdateReport() => _report = _state.Report(_thresholds, _options.ReservePercent);

@@ -126,6 +126,30 @@ public sealed class CapacityGuardianTests : MonitorBusTestKit
     }
 
     [Fact]
+    public async Task A_reserve_released_by_someone_else_is_not_released_again_in_a_loop()
+    {
+        var guardian = Guardian();
+        guardian.Tell(Reading(50));
+        ReserveHeld(guardian);
+        // Another admin (or another daemon on the same pools) releases it behind the guardian's back.
+        Assert.Null(await _zfs.SetAsync("tank/dplane-reserved", "refreservation", "none"));
+
+        guardian.Tell(Reading(96));
+        ExpectEvent(_bus, "capacity.emergency");
+        // One attempt finds it released; the guardian then re-reads the reserves instead of retrying on stale state.
+        Report(guardian, r => r.Pools[0].Reserve.State == ReserveState.Released);
+        var settled = _zfs.DatasetLookups;
+        await Task.Delay(300);
+        Assert.Equal(settled, _zfs.DatasetLookups);
+
+        // Later readings read the reserves (one lookup each at most) and attempt nothing.
+        foreach (var percent in new[] { 97, 98 }) guardian.Tell(Reading(percent));
+        _bus.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.InRange(_zfs.DatasetLookups - settled, 1, 2);
+        Assert.Equal(ReserveState.Released, Report(guardian, _ => true).Pools[0].Reserve.State);
+    }
+
+    [Fact]
     public void After_recovery_to_ok_a_released_reserve_is_re_armed()
     {
         var guardian = Guardian();
