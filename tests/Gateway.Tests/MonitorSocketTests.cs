@@ -42,12 +42,13 @@ public sealed class MonitorSocketTests
         Publish(daemon, info);
         Publish(daemon, degraded);
 
-        var first = (await client.ReceiveAsync())!.Value;
+        // In publish order; the daemon's own producers may publish in between.
+        var first = (await client.ReceiveEventAsync(info.Id, degraded.Id))!.Value;
         Assert.Equal("inotify.status", first.GetProperty("type").GetString());
         Assert.Equal("info", first.GetProperty("severity").GetString());
         Assert.Equal(info.Id, first.GetProperty("id").GetString());
 
-        var second = (await client.ReceiveAsync())!.Value;
+        var second = (await client.ReceiveEventAsync(info.Id, degraded.Id))!.Value;
         Assert.Equal(["type", "severity", "subject", "node", "time", "data", "id"], second.EnumerateObject().Select(p => p.Name));
         Assert.Equal("pool.degraded", second.GetProperty("type").GetString());
         Assert.Equal("critical", second.GetProperty("severity").GetString());
@@ -65,7 +66,7 @@ public sealed class MonitorSocketTests
         await using var client = await (await MonitorSocketClient.ConnectAsync(daemon, token: null, $"access_token={daemon.Token}")).ReadyAsync();
         var monitorEvent = Event("pool.degraded");
         Publish(daemon, monitorEvent);
-        Assert.Equal(monitorEvent.Id, (await client.ReceiveAsync())!.Value.GetProperty("id").GetString());
+        Assert.Equal(monitorEvent.Id, (await client.ReceiveEventAsync(monitorEvent.Id))!.Value.GetProperty("id").GetString());
     }
 
     [Fact]
@@ -74,16 +75,17 @@ public sealed class MonitorSocketTests
         await using var daemon = await DaemonFixture.StartAsync(new FakeZpool());
         await using var client = await (await MonitorSocketClient.ConnectAsync(daemon, daemon.Token, "types=pool.*,capacity.crit*")).ReadyAsync();
 
-        Publish(daemon, Event("gitops.drift"));
-        Publish(daemon, Event("capacity.warning"));
+        var drift = Event("gitops.drift");
+        var warning = Event("capacity.warning");
         var pool = Event("pool.degraded");
+        var smart = Event("disk.smart");
         var capacity = Event("capacity.critical");
-        Publish(daemon, pool);
-        Publish(daemon, Event("disk.smart"));
-        Publish(daemon, capacity);
+        foreach (var e in new[] { drift, warning, pool, smart, capacity }) Publish(daemon, e);
 
-        Assert.Equal(pool.Id, (await client.ReceiveAsync())!.Value.GetProperty("id").GetString());
-        Assert.Equal(capacity.Id, (await client.ReceiveAsync())!.Value.GetProperty("id").GetString());
+        // Of the five, only the two that match arrive, in order (the daemon's own events are skipped).
+        string[] all = [drift.Id, warning.Id, pool.Id, smart.Id, capacity.Id];
+        Assert.Equal(pool.Id, (await client.ReceiveEventAsync(all))!.Value.GetProperty("id").GetString());
+        Assert.Equal(capacity.Id, (await client.ReceiveEventAsync(all))!.Value.GetProperty("id").GetString());
     }
 
     [Fact]
@@ -173,6 +175,7 @@ public sealed class MonitorSocketTests
         await using var stalled = await (await MonitorSocketClient.ConnectAsync(daemon, daemon.Token)).ReadyAsync();
 
         var published = new List<string>();
+        var ours = new HashSet<string>();
         var received = new List<string>();
         var padding = new string('x', 4096);
         // Publish in batches the reading client keeps up with, until the stalled client's socket buffers and
@@ -184,17 +187,19 @@ public sealed class MonitorSocketTests
             {
                 var monitorEvent = Event("pool.io", Severity.Info, padding: padding);
                 published.Add(monitorEvent.Id);
+                ours.Add(monitorEvent.Id);
                 Publish(daemon, monitorEvent);
             }
+            // The daemon's own producers may publish in between; only the test's events are counted.
             while (received.Count < published.Count)
-                received.Add((await reader.ReceiveAsync())!.Value.GetProperty("id").GetString()!);
+                received.Add((await reader.ReceiveEventAsync(ours))!.Value.GetProperty("id").GetString()!);
         }
         Assert.Equal(published, received);
 
         // The reading client keeps receiving after the other one was dropped.
         var after = Event("pool.degraded");
         Publish(daemon, after);
-        Assert.Equal(after.Id, (await reader.ReceiveAsync())!.Value.GetProperty("id").GetString());
+        Assert.Equal(after.Id, (await reader.ReceiveEventAsync(after.Id))!.Value.GetProperty("id").GetString());
 
         // The stalled client finds what was buffered for it, then the close frame: 1008 policy violation.
         var stalledFrames = 0;

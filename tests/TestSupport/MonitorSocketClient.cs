@@ -73,6 +73,21 @@ public sealed class MonitorSocketClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The next event frame whose id is one of <paramref name="ids"/> (the test's own), skipping what the
+    /// daemon's producers publish meanwhile (e.g. their first statements after start); null when closed.
+    /// </summary>
+    public Task<JsonElement?> ReceiveEventAsync(params string[] ids) => ReceiveEventAsync(ids.ToHashSet());
+
+    public async Task<JsonElement?> ReceiveEventAsync(IReadOnlySet<string> ids)
+    {
+        while (await ReceiveAsync() is { } frame)
+        {
+            if (frame.TryGetProperty("id", out var id) && id.GetString() is { } text && ids.Contains(text)) return frame;
+        }
+        return null;
+    }
+
     /// <summary>Waits for the <c>ready</c> frame, after which every published event arrives.</summary>
     public async Task<MonitorSocketClient> ReadyAsync()
     {
