@@ -74,4 +74,34 @@ public sealed class ActiveAlertRoutesTests
         zpool.ListText = "tank\t1G\t400M\t624M\t40%\tONLINE\n";
         await AlertsAsync(client, items => items.Length == 0);
     }
+
+    [Fact]
+    public async Task An_acknowledged_alert_leaves_the_list_and_bad_or_unknown_keys_get_a_problem()
+    {
+        await using var daemon = await DaemonFixture.StartAsync(new FakeZpool(), settings: new Dictionary<string, string>
+        {
+            ["DPlaneOS:Alerts:Hysteresis"] = "00:00:00",
+        });
+        var client = daemon.Client(daemon.Token);
+        MonitorBus.Publish(daemon.App.Services.GetRequiredService<ActorSystem>(),
+            MonitorEvent.Create("gitops.apply.failed", Severity.Warning, "apply-7", DateTimeOffset.UtcNow));
+        await AlertsAsync(client, items => items.Any(i => i.GetProperty("key").GetString() == "gitops.apply.failed|apply-7" && i.GetProperty("notified").GetBoolean()));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await daemon.Client().PostAsJsonAsync("/api/alerts/acknowledge", new { key = "gitops.apply.failed|apply-7" })).StatusCode);
+        var bad = await client.PostAsJsonAsync("/api/alerts/acknowledge", new { key = "no-bar" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("type|subject", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("key")[0].GetString());
+
+        var response = await client.PostAsJsonAsync("/api/alerts/acknowledge", new { key = "gitops.apply.failed|apply-7" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var acknowledged = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("admin", acknowledged.GetProperty("by").GetString());
+        Assert.Equal("gitops.apply.failed|apply-7", acknowledged.GetProperty("alert").GetProperty("key").GetString());
+        await AlertsAsync(client, items => items.All(i => i.GetProperty("key").GetString() != "gitops.apply.failed|apply-7"));
+
+        var again = await client.PostAsJsonAsync("/api/alerts/acknowledge", new { key = "gitops.apply.failed|apply-7" });
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+    }
 }

@@ -25,6 +25,13 @@ public sealed record ConditionObserved(string Key, MonitorEvent Event, DateTimeO
 [PersistedAs("alerts.condition-dropped.v1")]
 public sealed record ConditionDropped(string Key, MonitorEvent Event, DateTimeOffset At) : IAlertRecord;
 
+/// <summary>
+/// An admin acknowledged the condition (<c>POST /api/alerts/acknowledge</c>): it leaves the active list
+/// without a notification; the next event of its kind starts a new condition.
+/// </summary>
+[PersistedAs("alerts.condition-acknowledged.v1")]
+public sealed record ConditionAcknowledged(string Key, string By, DateTimeOffset At) : IAlertRecord;
+
 /// <summary>People are told: raised, escalated, repeated or resolved. Journalled before it is published, so it goes out once.</summary>
 [PersistedAs("alerts.notified.v1")]
 public sealed record AlertNotified(AlertNotification Notification) : IAlertRecord

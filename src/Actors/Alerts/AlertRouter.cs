@@ -44,6 +44,7 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
         Command<MonitorEvent>(monitorEvent =>
             Record(AlertRouterState.KeyOf(monitorEvent.Type, monitorEvent.Subject), _state.Decide(monitorEvent, Now, _timing, NewId)));
         Command<Protocol.ConditionDue>(due => Record(due.Key, _state.DecideDue(due.Key, Now, _timing, NewId)));
+        Command<Protocol.Acknowledge>(OnAcknowledge);
         Command<Protocol.GetActiveAlerts>(_ =>
             Sender.Tell(new Protocol.ActiveAlerts(_state.Conditions.Values.OrderBy(c => c.FirstSeen).Select(ActiveAlert.From).ToList())));
         Command<SaveSnapshotSuccess>(saved =>
@@ -93,6 +94,23 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
         });
     }
 
+    private void OnAcknowledge(Protocol.Acknowledge acknowledge)
+    {
+        if (!_state.Conditions.TryGetValue(acknowledge.Key, out var condition))
+        {
+            Sender.Tell(new Protocol.NotActive(acknowledge.Key));
+            return;
+        }
+        var replyTo = Sender;
+        Persist(new ConditionAcknowledged(acknowledge.Key, acknowledge.By, Now), record =>
+        {
+            _state = _state.Apply(record);
+            ArmTimer(record.Key);
+            _log.Info("Alert {0} acknowledged by {1}", record.Key, record.By);
+            replyTo.Tell(new Protocol.Acknowledged(ActiveAlert.From(condition), record.By, record.At));
+        });
+    }
+
     private void ArmTimer(string key)
     {
         var timerKey = "due|" + key;
@@ -116,6 +134,15 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
 
         /// <summary>Every active condition, oldest first.</summary>
         public sealed record ActiveAlerts(IReadOnlyList<ActiveAlert> Items);
+
+        /// <summary>Takes an active condition off the list without telling anyone; answered with <see cref="Acknowledged"/> or <see cref="NotActive"/>.</summary>
+        /// <param name="By">Who acknowledged it (the API token's name).</param>
+        public sealed record Acknowledge(string Key, string By);
+
+        /// <param name="Alert">The condition as it was when it was acknowledged.</param>
+        public sealed record Acknowledged(ActiveAlert Alert, string By, DateTimeOffset At);
+
+        public sealed record NotActive(string Key);
 
         /// <summary>A condition's hysteresis window or cooldown has ended.</summary>
         internal sealed record ConditionDue(string Key) : IDeadLetterSuppression;

@@ -108,6 +108,7 @@ public sealed class AlertRouterState
         ConditionObserved observed when Conditions.TryGetValue(observed.Key, out var condition) =>
             With(condition with { Severity = observed.Event.Severity, LastEvent = observed.Event, RepeatDue = condition.Notified }),
         ConditionDropped dropped => new(Conditions.Remove(dropped.Key)),
+        ConditionAcknowledged acknowledged => new(Conditions.Remove(acknowledged.Key)),
         AlertNotified { Notification.Kind: AlertNotificationKind.Resolved } resolved => new(Conditions.Remove(resolved.Key)),
         AlertNotified notified when Conditions.TryGetValue(notified.Key, out var condition) => With(condition with
         {

@@ -26,6 +26,7 @@ public sealed class AlertsSupervisor : ReceiveActor
         Receive<MonitorEvent>(message => router.Forward(message));
         Receive<SubscribeAck>(_ => { });
         Receive<AlertRouter.Protocol.GetActiveAlerts>(message => router.Forward(message));
+        Receive<AlertRouter.Protocol.Acknowledge>(message => router.Forward(message));
     }
 
     public static Props Props(AlertOptions timing, TimeProvider time) =>

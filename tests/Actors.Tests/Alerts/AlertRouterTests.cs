@@ -245,6 +245,37 @@ public sealed class AlertRouterTests : TestKit
     }
 
     [Fact]
+    public void An_acknowledged_condition_leaves_the_list_silently_for_good_and_its_next_event_starts_anew()
+    {
+        var router = StartRouter("alert-router-ack");
+        Send(router, Event(Severity.Warning, type: "gitops.apply.failed", subject: "apply-1"));
+        Scheduler.Advance(TimeSpan.FromSeconds(30));
+        ExpectNotification(AlertNotificationKind.Raised, "gitops.apply.failed|apply-1");
+        Send(router, Event(Severity.Warning, type: "pool.degraded")); // pending, untouched by the acknowledgement
+
+        router.Tell(new AlertRouter.Protocol.Acknowledge("gitops.apply.failed|apply-1", "admin"), TestActor);
+        var acknowledged = ExpectMsg<AlertRouter.Protocol.Acknowledged>();
+        Assert.Equal(("gitops.apply.failed|apply-1", "admin", true), (acknowledged.Alert.Key, acknowledged.By, acknowledged.Alert.Notified));
+        Assert.Equal(["pool.degraded|tank"], Active(router).Select(a => a.Key));
+        router.Tell(new AlertRouter.Protocol.Acknowledge("gitops.apply.failed|apply-1", "admin"), TestActor);
+        Assert.Equal("gitops.apply.failed|apply-1", ExpectMsg<AlertRouter.Protocol.NotActive>().Key);
+
+        // Nobody is told about the acknowledgement, and it survives a restart.
+        Scheduler.Advance(TimeSpan.FromSeconds(30));
+        ExpectNotification(AlertNotificationKind.Raised, "pool.degraded|tank");
+        ExpectNothingPublished();
+        Stop(router);
+        var second = StartRouter("alert-router-ack");
+        Assert.Equal(["pool.degraded|tank"], Active(second).Select(a => a.Key));
+
+        // The next failure of that kind is a new condition with its own hysteresis window.
+        var again = Send(second, Event(Severity.Warning, type: "gitops.apply.failed", subject: "apply-1"));
+        Assert.False(again.Single(a => a.Key == "gitops.apply.failed|apply-1").Notified);
+        Scheduler.Advance(TimeSpan.FromSeconds(30));
+        ExpectNotification(AlertNotificationKind.Raised, "gitops.apply.failed|apply-1");
+    }
+
+    [Fact]
     public void Every_router_record_goes_through_the_stable_name_serializer_and_back()
     {
         var monitorEvent = Event(Severity.Critical);
@@ -256,6 +287,7 @@ public sealed class AlertRouterTests : TestKit
             new ConditionRaised(condition.Key, monitorEvent, monitorEvent.Time),
             new ConditionObserved(condition.Key, monitorEvent, monitorEvent.Time),
             new ConditionDropped(condition.Key, monitorEvent, monitorEvent.Time),
+            new ConditionAcknowledged(condition.Key, "admin", monitorEvent.Time),
             new AlertNotified(notification),
             new AlertRouterSnapshot([condition]),
         ];
