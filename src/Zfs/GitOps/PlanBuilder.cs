@@ -23,8 +23,39 @@ public static class PlanBuilder
         items.AddRange(DatasetPlanner.Plan(desired, live, unmanaged));
         items.AddRange(SharePlanner.Plan(desired, live, unmanaged));
         var checkedItems = items.Select(i => ApplyProbeFailures(i, live.ProbeFailures)).ToList();
+        BlockDatasetsOfBlockedPoolCreates(checkedItems, live);
         BlockParentsOfKeptChildren(checkedItems, live);
         return new Plan(Plan.ComputeId(desired, live), checkedItems, unmanaged);
+    }
+
+    /// <summary>
+    /// A dataset of a pool that is still to be created can only appear once the pool does: while that
+    /// pool's creation is BLOCKED, its datasets wait too (and say why) instead of showing as a
+    /// low-risk CREATE that apply could not carry out.
+    /// </summary>
+    private static void BlockDatasetsOfBlockedPoolCreates(List<PlanItem> items, LiveState live)
+    {
+        var livePools = live.Pools.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var blockedPools = items
+            .Where(i => i.Kind == ResourceKind.Pool && i.Action == PlanAction.Blocked && !livePools.Contains(i.Name))
+            .GroupBy(i => i.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        if (blockedPools.Count == 0) return;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (item.Kind != ResourceKind.Dataset || item.Action != PlanAction.Create) continue;
+            var pool = item.Name.Split('/')[0];
+            if (!blockedPools.TryGetValue(pool, out var blocker)) continue;
+            items[i] = item with
+            {
+                Action = PlanAction.Blocked,
+                Risk = item.Risk > PlanRisk.High ? item.Risk : PlanRisk.High,
+                Reason = $"waits for pool '{pool}', whose creation is blocked ({blocker.Reason}) (planned: {item.Action} — {item.Reason})",
+                Commands = [],
+                RequiresApproval = false,
+            };
+        }
     }
 
     /// <summary>

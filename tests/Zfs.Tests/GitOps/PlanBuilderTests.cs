@@ -83,6 +83,31 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
+    public void Datasets_of_a_new_pool_whose_creation_is_blocked_wait_for_it()
+    {
+        // Found by the re-plan property test: with the pool's creation blocked (here: its probe failed), the
+        // pool root and its datasets showed as low-risk CREATEs that apply could never carry out.
+        var desired = Desired([Pool()], [new("tank", Compression: "lz4"), new("tank/media")]);
+        var plan = PlanBuilder.Build(desired, Live(failures: [ProbeFailure.ZpoolStatus(null, "hung")]));
+        Assert.Equal(PlanAction.Blocked, Only(plan, "pool:tank").Action);
+        foreach (var id in new[] { "dataset:tank", "dataset:tank/media" })
+        {
+            var item = Only(plan, id);
+            Assert.Equal(PlanAction.Blocked, item.Action);
+            Assert.StartsWith("waits for pool 'tank', whose creation is blocked (cannot verify: ", item.Reason);
+            Assert.Empty(item.Commands);
+            Assert.Equal(PlanRisk.High, item.Risk);
+        }
+
+        // Disks taken by another live pool block the creation too; a live pool's datasets are unaffected.
+        var taken = PlanBuilder.Build(Desired([Pool("new"), Pool("tank")], [new("new/a"), new("tank/b")]),
+            Live([LivePool("tank"), LivePool("old", disks: [D1])], [LiveDs("tank", GiB)]));
+        Assert.Equal(PlanAction.Blocked, Only(taken, "pool:new").Action);
+        Assert.Contains("disks already belong to another pool", Only(taken, "dataset:new/a").Reason);
+        Assert.Equal(PlanAction.Create, Only(taken, "dataset:tank/b").Action);
+    }
+
+    [Fact]
     public void Undeclared_datasets_are_unmanaged_without_prune()
     {
         var plan = PlanBuilder.Build(Desired([Pool()]), LiveTank(LiveDs("tank/docker", 5 * GiB)));
