@@ -81,6 +81,9 @@ public sealed class AuditLog : ReceivePersistentActor
         Command<MonitorEvent>(_ => Stash.Stash());
         Command<Protocol.Flush>(_ => Stash.Stash());
         Command<Protocol.SettleAnchor>(_ => Stash.Stash());
+        // The head is answered once the start check is done, so verify-chain never calls a chain valid
+        // in the moment before the check appends its marker.
+        Command<Protocol.GetHead>(_ => Stash.Stash());
         CommonCommands();
     }
 
@@ -89,6 +92,7 @@ public sealed class AuditLog : ReceivePersistentActor
         Command<Protocol.Record>(record => Enqueue(record.Entry, Sender));
         Command<MonitorEvent>(OnMonitorEvent);
         Command<Protocol.Flush>(_ => Flush());
+        Command<Protocol.GetHead>(_ => Sender.Tell(new Protocol.Head(_head, _subscribed)));
         Command<Protocol.SettleAnchor>(_ =>
         {
             _settleWaiters.Add(Sender);
@@ -99,7 +103,6 @@ public sealed class AuditLog : ReceivePersistentActor
 
     private void CommonCommands()
     {
-        Command<Protocol.GetHead>(_ => Sender.Tell(new Protocol.Head(_head, _subscribed)));
         Command<Protocol.AnchorWritten>(OnAnchorWritten);
         Command<SubscribeAck>(_ => _subscribed = true);
         Command<SaveSnapshotSuccess>(saved =>
