@@ -153,7 +153,7 @@ public sealed class MonitorSocketTests
         Assert.Equal("tank", item.GetProperty("data").GetProperty("pool").GetString());
 
         Publish(daemon, Event("pool.failed", Severity.Resolved));
-        var resolved = await ReceiveUntilAsync(client, f => IsPoolFailedAlert(f) && f.GetProperty("kind").GetString() == "resolved");
+        var resolved = (await client.ReceiveUntilAsync(f => IsPoolFailedAlert(f) && f.GetProperty("kind").GetString() == "resolved"))!.Value;
         Assert.Equal("resolved", resolved.GetProperty("kind").GetString());
         Assert.DoesNotContain((await daemon.Client(daemon.Token).GetFromJsonAsync<JsonElement>("/api/alerts")).GetProperty("items").EnumerateArray(),
             i => i.GetProperty("key").GetString() == "pool.failed|tank");
@@ -229,15 +229,6 @@ public sealed class MonitorSocketTests
         Assert.Null(await client.ReceiveAsync());
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, client.CloseStatus);
         await stopping.WaitAsync(TimeSpan.FromSeconds(20));
-    }
-
-    private static async Task<JsonElement> ReceiveUntilAsync(MonitorSocketClient client, Func<JsonElement, bool> wanted)
-    {
-        while (true)
-        {
-            var frame = await client.ReceiveAsync() ?? throw new InvalidOperationException("closed");
-            if (wanted(frame)) return frame;
-        }
     }
 
     private static async Task WaitUntil(Func<bool> condition)

@@ -79,11 +79,15 @@ public sealed class MonitorSocketClient : IAsyncDisposable
     /// </summary>
     public Task<JsonElement?> ReceiveEventAsync(params string[] ids) => ReceiveEventAsync(ids.ToHashSet());
 
-    public async Task<JsonElement?> ReceiveEventAsync(IReadOnlySet<string> ids)
+    public Task<JsonElement?> ReceiveEventAsync(IReadOnlySet<string> ids) =>
+        ReceiveUntilAsync(frame => frame.TryGetProperty("id", out var id) && id.GetString() is { } text && ids.Contains(text));
+
+    /// <summary>The next frame <paramref name="wanted"/> accepts, skipping the others; null when the server closed.</summary>
+    public async Task<JsonElement?> ReceiveUntilAsync(Func<JsonElement, bool> wanted)
     {
         while (await ReceiveAsync() is { } frame)
         {
-            if (frame.TryGetProperty("id", out var id) && id.GetString() is { } text && ids.Contains(text)) return frame;
+            if (wanted(frame)) return frame;
         }
         return null;
     }

@@ -2,7 +2,7 @@ using Akka.Actor;
 
 namespace DPlaneOS.Gateway.Routes;
 
-/// <summary>The read routes' one shape: ask an actor for its view and answer 200 with it.</summary>
+/// <summary>How routes ask actors: one timeout, and the read routes' one shape (ask for a view, answer 200 with it).</summary>
 internal static class ActorQuery
 {
     /// <summary>Long enough for a busy actor, short enough that a restarting one becomes a 503 (see ActorTimeoutProblemHandler).</summary>

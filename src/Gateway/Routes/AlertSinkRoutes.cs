@@ -15,8 +15,6 @@ namespace DPlaneOS.Gateway.Routes;
 /// </summary>
 public static class AlertSinkRoutes
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
-
     public static IEndpointRouteBuilder MapAlertSinkRoutes(this IEndpointRouteBuilder routes)
     {
         var alerts = routes.MapGroup("/api/alerts").WithTags("Alerts");
@@ -28,12 +26,12 @@ public static class AlertSinkRoutes
     private static void MapWebhooks(RouteGroupBuilder alerts)
     {
         alerts.MapGet("/webhooks", async (IRequiredActor<WebhooksActor> webhooks, CancellationToken ct) =>
-                Results.Ok(await webhooks.ActorRef.Ask<WebhookList>(WebhooksActor.Protocol.List.Instance, AskTimeout, ct)))
+                Results.Ok(await webhooks.ActorRef.Ask<WebhookList>(WebhooksActor.Protocol.List.Instance, ActorQuery.Timeout, ct)))
             .Produces<WebhookList>()
             .WithSummary("Every webhook with its delivery state (pending, last success, last failure); secrets never, hasSecret instead.");
 
         alerts.MapGet("/webhooks/{id:int}", async (int id, IRequiredActor<WebhooksActor> webhooks, CancellationToken ct) =>
-                ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Get(id), AskTimeout, ct)))
+                ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Get(id), ActorQuery.Timeout, ct)))
             .Produces<WebhookView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One webhook.");
@@ -42,7 +40,7 @@ public static class AlertSinkRoutes
             {
                 var (parsed, problem) = await ReadWebhookAsync(request, options, ct);
                 if (parsed is null) return problem!;
-                var reply = await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Create(parsed), AskTimeout, ct);
+                var reply = await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Create(parsed), ActorQuery.Timeout, ct);
                 return reply is SinkReply.Ok<WebhookView> created
                     ? Results.Created($"/api/alerts/webhooks/{created.View.Id}", created.View)
                     : ToResult(reply);
@@ -56,7 +54,7 @@ public static class AlertSinkRoutes
             {
                 var (parsed, problem) = await ReadWebhookAsync(request, options, ct);
                 if (parsed is null) return problem!;
-                return ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Replace(id, parsed), AskTimeout, ct));
+                return ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Replace(id, parsed), ActorQuery.Timeout, ct));
             })
             .Produces<WebhookView>()
             .ProducesValidationProblem()
@@ -65,14 +63,14 @@ public static class AlertSinkRoutes
             .WithSummary("Replaces a webhook. An absent or masked (\"********\") secret or header value keeps the stored one; secret null or \"\" removes it.");
 
         alerts.MapDelete("/webhooks/{id:int}", async (int id, IRequiredActor<WebhooksActor> webhooks, CancellationToken ct) =>
-                ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Delete(id), AskTimeout, ct)))
+                ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Delete(id), ActorQuery.Timeout, ct)))
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Deletes a webhook and drops its pending deliveries.");
 
         alerts.MapPost("/webhooks/{id:int}/test", async (int id, IRequiredActor<WebhooksActor> webhooks, DPlaneOSOptions options, CancellationToken ct) =>
                 ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Test(id),
-                    options.AlertDelivery.Webhooks.AttemptTimeout + AskTimeout, ct)))
+                    options.AlertDelivery.Webhooks.AttemptTimeout + ActorQuery.Timeout, ct)))
             .Produces<TestDelivery>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Delivers a signed webhook.test notification now, once: {delivered, status, latencyMs, error}.");
@@ -81,7 +79,7 @@ public static class AlertSinkRoutes
     private static void MapSmtp(RouteGroupBuilder alerts)
     {
         alerts.MapGet("/smtp", async (IRequiredActor<SmtpNotifierActor> smtp, CancellationToken ct) =>
-                Results.Ok(await smtp.ActorRef.Ask<SmtpSettingsView>(SmtpNotifierActor.Protocol.GetSettings.Instance, AskTimeout, ct)))
+                Results.Ok(await smtp.ActorRef.Ask<SmtpSettingsView>(SmtpNotifierActor.Protocol.GetSettings.Instance, ActorQuery.Timeout, ct)))
             .Produces<SmtpSettingsView>()
             .WithSummary("The SMTP settings and delivery state; the password only as \"********\" (hasPassword).");
 
@@ -89,7 +87,7 @@ public static class AlertSinkRoutes
             {
                 var (parsed, problem) = await ReadAsync(request, body => (SmtpSettingsRequest.Parse(body, out var errors), errors), ct);
                 if (parsed is null) return problem!;
-                return ToResult(await smtp.ActorRef.Ask<SinkReply>(new SmtpNotifierActor.Protocol.Update(parsed), AskTimeout, ct));
+                return ToResult(await smtp.ActorRef.Ask<SinkReply>(new SmtpNotifierActor.Protocol.Update(parsed), ActorQuery.Timeout, ct));
             })
             .Produces<SmtpSettingsView>()
             .ProducesValidationProblem()
@@ -97,7 +95,7 @@ public static class AlertSinkRoutes
                 "trustedCertificateThumbprint, skipCertificateVerification}. An absent or masked password keeps the stored one.");
 
         alerts.MapPost("/smtp/test", async (IRequiredActor<SmtpNotifierActor> smtp, DPlaneOSOptions options, CancellationToken ct) =>
-                ToResult(await smtp.ActorRef.Ask<SinkReply>(SmtpNotifierActor.Protocol.Test.Instance, options.AlertDelivery.Smtp.Timeout + AskTimeout, ct)))
+                ToResult(await smtp.ActorRef.Ask<SinkReply>(SmtpNotifierActor.Protocol.Test.Instance, options.AlertDelivery.Smtp.Timeout + ActorQuery.Timeout, ct)))
             .Produces<TestDelivery>()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Sends a test e-mail now, once, with the stored settings: {delivered, status, latencyMs, error}.");

@@ -11,8 +11,6 @@ public static class AuditRoutes
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 500;
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
-
     public sealed record AuditPage(long Total, int Offset, int Limit, IReadOnlyList<AuditRecord> Records);
 
     public static IEndpointRouteBuilder MapAuditRoutes(this IEndpointRouteBuilder routes)
@@ -71,7 +69,7 @@ public static class AuditRoutes
     {
         try
         {
-            return await audit.ActorRef.Ask<AuditLog.Protocol.Head>(AuditLog.Protocol.GetHead.Instance, AskTimeout, ct);
+            return await audit.ActorRef.Ask<AuditLog.Protocol.Head>(AuditLog.Protocol.GetHead.Instance, ActorQuery.Timeout, ct);
         }
         catch (AskTimeoutException)
         {

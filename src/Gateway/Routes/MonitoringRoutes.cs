@@ -7,13 +7,11 @@ namespace DPlaneOS.Gateway.Routes;
 
 public static class MonitoringRoutes
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
-
     public static IEndpointRouteBuilder MapMonitoringRoutes(this IEndpointRouteBuilder routes)
     {
         var monitoring = routes.MapGroup("/api/monitoring").WithTags("Monitoring");
         monitoring.MapGet("/inotify", async (IRequiredActor<FileWatchActor> watch, SerializedViews cache, CancellationToken ct) =>
-                cache.Json(await watch.ActorRef.Ask<InotifyReport>(FileWatchActor.Protocol.GetInotify.Instance, AskTimeout, ct), r => r))
+                cache.Json(await watch.ActorRef.Ask<InotifyReport>(FileWatchActor.Protocol.GetInotify.Instance, ActorQuery.Timeout, ct), r => r))
             .Produces<InotifyReport>()
             .WithSummary("inotify watches of the busiest user (the sum of 'inotify wd:' lines in /proc/*/fdinfo) against max_user_watches, instances against max_user_instances, level and per-user counts.");
         return routes;

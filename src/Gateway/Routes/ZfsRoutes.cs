@@ -17,8 +17,6 @@ namespace DPlaneOS.Gateway.Routes;
 /// </summary>
 public static class ZfsRoutes
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
-
     public static IEndpointRouteBuilder MapZfsRoutes(this IEndpointRouteBuilder routes)
     {
         var zfs = routes.MapGroup("/api/zfs").WithTags("ZFS");
@@ -29,7 +27,7 @@ public static class ZfsRoutes
         MapView(zfs, "/events", v => v.Events,
             "The newest ZFS events. Read-only: never clears the kernel's event log. supported=false on zfs-fuse.");
         zfs.MapGet("/capacity", async (IRequiredActor<StorageSupervisor> storage, SerializedViews cache, CancellationToken ct) =>
-                cache.Json(await storage.ActorRef.Ask<CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, AskTimeout, ct), r => r))
+                cache.Json(await storage.ActorRef.Ask<CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, ActorQuery.Timeout, ct), r => r))
             .Produces<CapacityReport>()
             .WithSummary("Per pool: size, used, free, used percent, level (ok / warning / critical / emergency, with hysteresis) and emergency reserve (none / reserved bytes / released).");
         MapReserveOperation(zfs, "/capacity/reserve", pool => new CapacityGuardian.Protocol.Reserve(pool))
@@ -76,7 +74,7 @@ public static class ZfsRoutes
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["pool"] = [invalid] });
 
         // Up to five zfs/zpool calls, each with the command deadline, and maybe one operation queued before.
-        var timeout = options.Zfs.CommandTimeout * 10 + AskTimeout;
+        var timeout = options.Zfs.CommandTimeout * 10 + ActorQuery.Timeout;
         var outcome = await storage.ActorRef.Ask<ReserveOutcome>(command(body!.Pool!), timeout, ct);
         return outcome.Kind switch
         {
@@ -91,5 +89,5 @@ public static class ZfsRoutes
     }
 
     private static Task<ZfsHealthView> ViewAsync(IRequiredActor<StorageSupervisor> storage, CancellationToken ct) =>
-        storage.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, ct);
+        storage.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, ActorQuery.Timeout, ct);
 }

@@ -45,16 +45,9 @@ public static class PlanBuilder
         {
             var item = items[i];
             if (item.Kind != ResourceKind.Dataset || item.Action != PlanAction.Create) continue;
-            var pool = item.Name.Split('/')[0];
+            var pool = DatasetPlanner.PoolOf(item.Name);
             if (!blockedPools.TryGetValue(pool, out var blocker)) continue;
-            items[i] = item with
-            {
-                Action = PlanAction.Blocked,
-                Risk = item.Risk > PlanRisk.High ? item.Risk : PlanRisk.High,
-                Reason = $"waits for pool '{pool}', whose creation is blocked ({blocker.Reason}) (planned: {item.Action} — {item.Reason})",
-                Commands = [],
-                RequiresApproval = false,
-            };
+            items[i] = Block(item, $"waits for pool '{pool}', whose creation is blocked ({blocker.Reason}) (planned: {item.Action} — {item.Reason})");
         }
     }
 
@@ -83,14 +76,7 @@ public static class PlanBuilder
             }
 
             if (kept.Count == 0) continue;
-            items[i] = byName[item.Name] = item with
-            {
-                Action = PlanAction.Blocked,
-                Risk = item.Risk > PlanRisk.High ? item.Risk : PlanRisk.High,
-                Reason = $"'{item.Name}' cannot be destroyed while child datasets stay ({string.Join(", ", kept)}); resolve those first",
-                Commands = [],
-                RequiresApproval = false,
-            };
+            items[i] = byName[item.Name] = Block(item, $"'{item.Name}' cannot be destroyed while child datasets stay ({string.Join(", ", kept)}); resolve those first");
         }
     }
 
@@ -100,15 +86,18 @@ public static class PlanBuilder
         var isRemoval = item.Action == PlanAction.Delete || item.RequiresApproval;
         var failure = failures.FirstOrDefault(f => f.Covers(item.Kind, item.Name) && (f.Impact == ProbeImpact.Everything || isRemoval));
         if (failure is null) return item;
-        return item with
-        {
-            Action = PlanAction.Blocked,
-            Risk = item.Risk > PlanRisk.High ? item.Risk : PlanRisk.High,
-            Reason = $"cannot verify: {failure}; re-check once the probe works (planned: {item.Action} — {item.Reason})",
-            Commands = [],
-            RequiresApproval = false,
-        };
+        return Block(item, $"cannot verify: {failure}; re-check once the probe works (planned: {item.Action} — {item.Reason})");
     }
+
+    /// <summary>BLOCKED for a human: at least high risk, no commands, nothing to approve.</summary>
+    private static PlanItem Block(PlanItem item, string reason) => item with
+    {
+        Action = PlanAction.Blocked,
+        Risk = item.Risk > PlanRisk.High ? item.Risk : PlanRisk.High,
+        Reason = reason,
+        Commands = [],
+        RequiresApproval = false,
+    };
 
     internal static PlanItem Item(PlanAction action, ResourceKind kind, string name, PlanRisk risk, string reason,
         IReadOnlyList<IReadOnlyList<string>> commands, IReadOnlyList<PropertyChange> changes, bool requiresApproval = false) =>
