@@ -112,6 +112,20 @@ public sealed class SmtpNotifierActorTests : AlertSinkTestKit
         Assert.Empty(sender.Sends);
     }
 
+    [Fact]
+    public void The_stored_password_is_told_only_to_whoever_asks_for_it()
+    {
+        var actor = Start(new FakeSmtpSender());
+        Assert.Empty(Reply<StoredSecrets>(actor, GetStoredSecrets.Instance).Secrets);
+        Configure(actor, """
+            {"host":"127.0.0.1","port":2525,"security":"starttls","username":"alerts","password":"s3cret-pass",
+             "from":"nas@example.net","recipients":["ops@example.net"]}
+            """);
+        var stored = Reply<StoredSecrets>(actor, GetStoredSecrets.Instance);
+        Assert.Equal([("smtp-password", "s3cret-pass")], stored.Secrets.Select(s => (s.Label, s.Value)));
+        Assert.DoesNotContain("s3cret-pass", stored.ToString());
+    }
+
     /// <summary>Journals one record under <paramref name="persistenceId"/>, as an older daemon did, and answers "written".</summary>
     private sealed class JournalWriter : ReceivePersistentActor
     {

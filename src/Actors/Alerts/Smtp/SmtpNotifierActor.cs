@@ -28,6 +28,8 @@ public sealed class SmtpNotifierActor : OutboxSinkActor
         Command<Protocol.GetSettings>(_ => Sender.Tell(View()));
         Command<Protocol.Update>(OnUpdate);
         Command<Protocol.Test>(_ => OnTest());
+        Command<GetStoredSecrets>(_ => Sender.Tell(new StoredSecrets(
+            _settings?.Password is { } password ? [new StoredSecret("smtp-password", password)] : [])));
     }
 
     public override string PersistenceId => JournalId;
