@@ -172,7 +172,7 @@ public sealed class SmtpSettingsRequestTests
     {
         var settings = Apply("""{"host":"relay.lan","security":"none","from":"a@b.c","recipients":["d@e.f"]}""", null);
         Assert.Equal(SmtpSecurity.None, settings.Security);
-        Assert.Null(settings.PlainTextAuthRefusal);
+        Assert.Null(settings.SendRefusal);
     }
 
     [Fact]
@@ -180,8 +180,17 @@ public sealed class SmtpSettingsRequestTests
     {
         // Such a configuration can only come from the journal of an older version.
         var legacy = Stored with { Security = SmtpSecurity.None, Port = 25 };
-        Assert.Contains("security none", legacy.PlainTextAuthRefusal);
-        Assert.Contains("PUT /api/alerts/smtp", legacy.PlainTextAuthRefusal);
-        Assert.Null(Stored.PlainTextAuthRefusal);
+        Assert.Contains("security none", legacy.SendRefusal);
+        Assert.Contains("PUT /api/alerts/smtp", legacy.SendRefusal);
+        Assert.Null(Stored.SendRefusal);
+    }
+
+    [Fact]
+    public void A_username_whose_password_was_dropped_is_refused_at_send_time_and_says_to_set_it_again()
+    {
+        var moved = Apply(Json("other.example", 587, "starttls", ",\"password\":\"********\""), Stored);
+        Assert.Null(moved.Password);
+        Assert.StartsWith("no password stored for user 'alerts'", moved.SendRefusal);
+        Assert.Contains("PUT /api/alerts/smtp with the password", moved.SendRefusal);
     }
 }

@@ -42,9 +42,9 @@ public sealed class SmtpNotifierActor : OutboxSinkActor
     protected override Task<DeliveryOutcome> AttemptAsync(int target, AlertMessage message, CancellationToken cancellationToken) =>
         _settings is { } settings ? Send(settings, message, cancellationToken) : Task.FromResult(DeliveryOutcome.Failure(null, "SMTP is not configured", 0));
 
-    /// <summary>Sends with <paramref name="settings"/>, unless they would log in without TLS (settings from an older version).</summary>
+    /// <summary>Sends with <paramref name="settings"/>, unless <see cref="SmtpSettings.SendRefusal"/> says why not.</summary>
     private Task<DeliveryOutcome> Send(SmtpSettings settings, AlertMessage message, CancellationToken cancellationToken) =>
-        settings.PlainTextAuthRefusal is { } refusal
+        settings.SendRefusal is { } refusal
             ? Task.FromResult(DeliveryOutcome.Failure(null, refusal, 0))
             : _sender.SendAsync(settings, message, cancellationToken);
 
