@@ -42,7 +42,8 @@ public sealed class DaemonProcess : IAsyncDisposable
         BaseAddress = baseAddress;
     }
 
-    public int Pid => _process.Id;
+    /// <summary>The daemon's own process id (under a launcher: the launcher's descendant that runs dplaned.dll).</summary>
+    public int Pid { get; private set; }
     public string DataDir => _launch.DataDir;
     public string ConfigFile => _launch.ConfigFile;
     public Uri BaseAddress { get; }
@@ -51,6 +52,8 @@ public sealed class DaemonProcess : IAsyncDisposable
     public string Token { get; private set; } = "";
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code of the process started (the launcher's, when there is one); 128 + n after signal n.</summary>
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>Every line the process printed so far (stderr lines prefixed <c>stderr: </c>).</summary>
@@ -68,9 +71,11 @@ public sealed class DaemonProcess : IAsyncDisposable
     /// <param name="settings">Configuration keys (<c>DPlaneOS:Alerts:Cooldown</c>) written to the <c>--config</c> file, over <see cref="DefaultSettings"/>; a null value removes a default.</param>
     /// <param name="environment">Extra environment variables of the process.</param>
     /// <param name="within">How long the start may take until <c>/healthz</c> answers (default 2 minutes: the machine is shared).</param>
+    /// <param name="launcher">A command that runs the daemon as its child, e.g. <c>unshare --pid --fork --kill-child</c>;
+    /// signals still go to the daemon itself (<see cref="Pid"/>).</param>
     public static Task<DaemonProcess> StartAsync(
         string? dataDir = null, IReadOnlyDictionary<string, string?>? settings = null,
-        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? within = null)
+        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? within = null, IReadOnlyList<string>? launcher = null)
     {
         var home = Directory.CreateTempSubdirectory("dplaned-proc-").FullName;
         dataDir ??= Path.Combine(home, "data");
@@ -79,13 +84,13 @@ public sealed class DaemonProcess : IAsyncDisposable
         var configFile = Path.Combine(home, "settings.json");
         // Flat keys with ':' are configuration paths to the JSON provider, as nested objects would be.
         File.WriteAllText(configFile, JsonSerializer.Serialize(merged.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value)));
-        var launch = new Launch(Path.GetFullPath(dataDir), configFile, environment ?? new Dictionary<string, string?>(), within ?? TimeSpan.FromMinutes(2));
+        var launch = new Launch(Path.GetFullPath(dataDir), configFile, environment ?? new Dictionary<string, string?>(), within ?? TimeSpan.FromMinutes(2), launcher ?? []);
         return LaunchAsync(launch, token: null);
     }
 
     /// <summary>
     /// A new process on the same data dir, settings and environment (and a new free port); this one
-    /// must have exited (<see cref="Kill"/> or <see cref="StopAsync"/>). <paramref name="environment"/>
+    /// must have exited (<see cref="KillAsync"/> or <see cref="StopAsync"/>). <paramref name="environment"/>
     /// replaces the extra environment when given.
     /// </summary>
     public Task<DaemonProcess> StartAgainAsync(IReadOnlyDictionary<string, string?>? environment = null)
@@ -97,16 +102,16 @@ public sealed class DaemonProcess : IAsyncDisposable
     private static async Task<DaemonProcess> LaunchAsync(Launch launch, string? token)
     {
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
+        string[] command = [.. launch.Launcher, "dotnet", Path.Combine(AppContext.BaseDirectory, "dplaned.dll"),
+            "--urls", $"http://127.0.0.1:{port}", "--data-dir", launch.DataDir, "--config", launch.ConfigFile];
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "dplaned.dll"),
-                     "--urls", $"http://127.0.0.1:{port}", "--data-dir", launch.DataDir, "--config", launch.ConfigFile])
-            info.ArgumentList.Add(arg);
+        foreach (var arg in command.Skip(1)) info.ArgumentList.Add(arg);
         foreach (var name in ScrubbedEnvironment) info.Environment.Remove(name);
         foreach (var (name, value) in launch.Environment)
         {
@@ -118,12 +123,14 @@ public sealed class DaemonProcess : IAsyncDisposable
         var daemon = new DaemonProcess(process, launch, new Uri($"http://127.0.0.1:{port}"));
         process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data, "");
         process.ErrorDataReceived += (_, e) => daemon.OnLine(e.Data, "stderr: ");
-        if (!process.Start()) throw new InvalidOperationException("dotnet dplaned.dll did not start");
+        if (!process.Start()) throw new InvalidOperationException($"{string.Join(' ', command)} did not start");
+        daemon.Pid = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
             await daemon.WaitForHealthAsync(launch.Within);
+            if (launch.Launcher.Count > 0) daemon.Pid = DaemonDescendant(process.Id) ?? throw daemon.Failure("no process under the launcher runs dplaned.dll");
             daemon.Token = token ?? (await File.ReadAllTextAsync(Path.Combine(launch.DataDir, "api-token"))).Trim();
             return daemon;
         }
@@ -237,12 +244,23 @@ public sealed class DaemonProcess : IAsyncDisposable
 
     private void Signal(int signal)
     {
-        if (Kill(_process.Id, signal) != 0 && !_process.HasExited)
-            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        if (Kill(Pid, signal) != 0 && !_process.HasExited)
+            throw new InvalidOperationException($"kill({Pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
+
+    /// <summary>The first descendant of <paramref name="pid"/> whose command line runs dplaned.dll (read from /proc).</summary>
+    private static int? DaemonDescendant(int pid)
+    {
+        foreach (var child in File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
+        {
+            if (File.ReadAllText($"/proc/{child}/cmdline").Split('\0').Any(a => a.EndsWith("dplaned.dll", StringComparison.Ordinal))) return child;
+            if (DaemonDescendant(child) is { } deeper) return deeper;
+        }
+        return null;
+    }
 
     private static int FreePort()
     {
@@ -258,5 +276,5 @@ public sealed class DaemonProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private sealed record Launch(string DataDir, string ConfigFile, IReadOnlyDictionary<string, string?> Environment, TimeSpan Within);
+    private sealed record Launch(string DataDir, string ConfigFile, IReadOnlyDictionary<string, string?> Environment, TimeSpan Within, IReadOnlyList<string> Launcher);
 }
