@@ -26,13 +26,17 @@ public sealed class SystemdWatchdog(ISystemdNotifier notifier, IRequiredActor<St
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!notifier.IsEnabled || Interval(Environment.GetEnvironmentVariable("WATCHDOG_USEC")) is not { } interval) return;
+        // Hosted services start in order and this one is registered before Akka's: the storage
+        // supervisor is not in the registry yet (ActorRef would throw, and a failed BackgroundService
+        // stops the host, so the daemon never started under systemd with WatchdogSec set).
+        var supervisor = await storage.GetAsync(stoppingToken);
         log.LogInformation("systemd watchdog every {Interval}", interval / 2);
         using var timer = new PeriodicTimer(interval / 2);
         do
         {
             try
             {
-                await storage.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, interval / 4, stoppingToken);
+                await supervisor.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, interval / 4, stoppingToken);
                 notifier.Notify(Alive);
             }
             catch (AskTimeoutException)
