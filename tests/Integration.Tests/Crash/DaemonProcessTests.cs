@@ -11,9 +11,9 @@ public sealed class DaemonProcessTests
     {
         await using var first = await DaemonProcess.StartAsync();
         using (var client = first.Client())
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/system/starts")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
         using (var anonymous = first.Client(authenticated: false))
-            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/system/starts")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
         await first.WaitForOutputAsync(l => l.Contains("dplaned starting", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "its start line");
 
         await first.KillAsync();
@@ -23,7 +23,7 @@ public sealed class DaemonProcessTests
         Assert.NotEqual(first.Pid, second.Pid);
         Assert.Equal(first.Token, second.Token);
         using (var client = second.Client())
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/system/starts")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
         Assert.DoesNotContain(second.Output, l => l.Contains("Created the admin API token", StringComparison.Ordinal));
 
         Assert.Equal(0, await second.StopAsync());
