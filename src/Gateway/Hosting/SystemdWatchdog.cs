@@ -24,9 +24,22 @@ public sealed class SystemdWatchdog(ISystemdNotifier notifier, IRequiredActor<St
             ? TimeSpan.FromMicroseconds(usec)
             : null;
 
+    /// <summary>
+    /// Whether the watchdog is this process's: systemd sets <c>WATCHDOG_PID</c> to the main process,
+    /// and a child that inherited the environment (or a process with another pid) must not pet it.
+    /// </summary>
+    public static bool IsForProcess(string? watchdogPid, int processId) =>
+        string.IsNullOrEmpty(watchdogPid) ||
+        (int.TryParse(watchdogPid, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid == processId);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!notifier.IsEnabled || Interval(configuration["WATCHDOG_USEC"]) is not { } interval) return;
+        if (!IsForProcess(configuration["WATCHDOG_PID"], Environment.ProcessId))
+        {
+            log.LogWarning("systemd's watchdog is for pid {WatchdogPid}, not this process ({Pid}); not petting it", configuration["WATCHDOG_PID"], Environment.ProcessId);
+            return;
+        }
         // Hosted services start in order and this one is registered before Akka's: the storage
         // supervisor is not in the registry yet (ActorRef would throw, and a failed BackgroundService
         // stops the host, so the daemon never started under systemd with WatchdogSec set).

@@ -19,6 +19,16 @@ public sealed class SystemdWatchdogTests
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
 
+    [Theory]
+    [InlineData(null, 4242, true)]
+    [InlineData("", 4242, true)]
+    [InlineData("4242", 4242, true)]
+    [InlineData("4243", 4242, false)]
+    [InlineData("42x", 4242, false)]
+    [InlineData("-4242", 4242, false)]
+    public void The_watchdog_is_ours_only_when_watchdog_pid_is_unset_or_names_this_process(string? watchdogPid, int processId, bool ours) =>
+        Assert.Equal(ours, SystemdWatchdog.IsForProcess(watchdogPid, processId));
+
     [Fact]
     public async Task The_watchdog_is_petted_while_the_actor_system_answers_not_while_an_actor_is_wedged_and_again_once_it_answers()
     {
