@@ -244,6 +244,18 @@ public sealed class StateFileParserTests
     }
 
     [Theory]
+    [InlineData("compression", "gzip-5")]
+    [InlineData("compression", "zstd-fast-10")]
+    [InlineData("quota", "1G")]
+    [InlineData("recordsize", "128K")]
+    public void A_value_with_a_trailing_line_break_is_refused(string key, string value)
+    {
+        // '$' in .NET matches before a final '\n': an unanchored check let "gzip-5\n" through to zfs create -o.
+        var e = Single($"version: 1\ndatasets:\n  - name: tank/x\n    {key}: \"{value}\\n\"\n", new HashSet<string> { "tank" });
+        Assert.Equal((4, key.Length + 7, $"datasets[0].{key}"), (e.Line, e.Column, e.Path));
+    }
+
+    [Theory]
     [InlineData("gzip-9")]
     [InlineData("zstd-19")]
     [InlineData("zstd-fast-1000")]

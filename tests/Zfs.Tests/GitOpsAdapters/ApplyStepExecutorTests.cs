@@ -55,7 +55,7 @@ public sealed class ApplyStepExecutorTests
         var outcome = await executor.ExecuteAsync(desired, item, CancellationToken.None);
 
         Assert.Equal(StepStatus.Done, outcome.Status);
-        Assert.Equal(["zfs create -p -o quota=1024 tank/a"], outcome.CommandsRun);
+        Assert.Equal(["zfs create -p -o quota=1024 -- tank/a"], outcome.CommandsRun);
         Assert.Equal(outcome.CommandsRun, runner.Calls);
         Assert.Equal(2, reader.Reads);
     }
@@ -110,7 +110,7 @@ public sealed class ApplyStepExecutorTests
         var outcome = await executor.ExecuteAsync(desired, Planned(desired, before, "dataset:tank/old"), CancellationToken.None);
 
         Assert.Equal(StepStatus.Done, outcome.Status);
-        Assert.Equal(["zfs destroy tank/old", "zfs destroy tank/old"], outcome.CommandsRun);
+        Assert.Equal(["zfs destroy -- tank/old", "zfs destroy -- tank/old"], outcome.CommandsRun);
     }
 
     [Fact]
@@ -128,6 +128,8 @@ public sealed class ApplyStepExecutorTests
     [InlineData("zpool", "destroy", "tank")]
     [InlineData("zpool", "export", "tank")]
     [InlineData("zfs", "destroy", "-r", "tank/a")]
+    [InlineData("zfs", "destroy", "-r", "--", "tank/a")]
+    [InlineData("zfs", "destroy", "--", "-r")]
     [InlineData("rm", "-rf", "/tank")]
     public void Pool_destroys_recursive_destroys_and_other_programs_are_refused(params string[] command)
     {
@@ -137,8 +139,8 @@ public sealed class ApplyStepExecutorTests
     [Fact]
     public void Plain_zfs_and_zpool_changes_are_allowed()
     {
-        Assert.Null(ApplyStepExecutor.Refusal(["zfs", "destroy", "tank/a"]));
-        Assert.Null(ApplyStepExecutor.Refusal(["zpool", "create", "tank", "mirror", "/dev/disk/by-id/a", "/dev/disk/by-id/b"]));
+        Assert.Null(ApplyStepExecutor.Refusal(["zfs", "destroy", "--", "tank/a"]));
+        Assert.Null(ApplyStepExecutor.Refusal(["zpool", "create", "--", "tank", "mirror", "/dev/disk/by-id/a", "/dev/disk/by-id/b"]));
     }
 
     [Fact]

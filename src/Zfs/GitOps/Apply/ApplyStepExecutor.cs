@@ -91,8 +91,8 @@ public sealed class ApplyStepExecutor(
             return $"refused to run '{string.Join(' ', command)}': apply runs only zpool and zfs commands";
         if (command[0] == "zpool" && command[1] is "destroy" or "export" or "labelclear")
             return $"refused to run '{string.Join(' ', command)}': pools are never destroyed or exported by apply";
-        if (command[0] == "zfs" && command[1] == "destroy" && command.Skip(2).Any(a => a.StartsWith('-')))
-            return $"refused to run '{string.Join(' ', command)}': apply destroys one dataset at a time, without flags";
+        if (command[0] == "zfs" && command[1] == "destroy" && !(command is [_, _, "--", var dataset] && NameRules.CheckDatasetName(dataset) is null))
+            return $"refused to run '{string.Join(' ', command)}': apply destroys one dataset at a time, without flags ('zfs destroy -- <dataset>')";
         return null;
     }
 
