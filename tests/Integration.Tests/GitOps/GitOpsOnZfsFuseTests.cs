@@ -19,6 +19,8 @@ public sealed class GitOpsOnZfsFuseTests
         {
             // These tests declare no shares: keep the daemon's share file out of the lab smbd's way.
             ["DPlaneOS:GitOps:SambaInclude"] = Path.Combine(dataDir, "shares.conf"),
+            // New lab pools are declared with their mountpoint under the lab's mount dir, not /<pool>.
+            ["DPlaneOS:GitOps:AllowedPathPrefixes:0"] = Path.Combine(Lab.Root, "mnt"),
         });
     }
 

@@ -282,7 +282,7 @@ public sealed class StateFileParserTests
     [Fact]
     public void Share_names_are_unique_ignoring_case()
     {
-        var e = Single("version: 1\nshares:\n  - {name: Media, path: /a}\n  - {name: media, path: /b}\n");
+        var e = Single("version: 1\nshares:\n  - {name: Media, path: /tank/a}\n  - {name: media, path: /tank/b}\n", new HashSet<string> { "tank" });
         Assert.Equal((4, 5, "shares[1].name"), (e.Line, e.Column, e.Path));
         Assert.Equal("duplicate share name 'media' (also shares[0]; SMB share names ignore case)", e.Message);
     }
