@@ -9,8 +9,10 @@ namespace DPlaneOS.Zfs;
 /// </summary>
 public static partial class NameRules
 {
-    private static readonly HashSet<string> ReservedPoolNames =
-        ["mirror", "raidz", "raidz1", "raidz2", "raidz3", "draid", "spare", "log", "cache", "special", "dedup"];
+    // Vdev keywords zpool would misread as a pool name; OpenZFS refuses the mirror/raidz/draid/spare
+    // prefixes at create time too (zpool_name_valid), so "mirror2" or "spares" never becomes a pool.
+    private static readonly HashSet<string> ReservedPoolNames = ["log", "cache", "special", "dedup"];
+    private static readonly string[] ReservedPoolPrefixes = ["mirror", "raidz", "draid", "spare"];
 
     /// <summary>Null when <paramref name="name"/> is a valid pool name, else why not.</summary>
     public static string? PoolNameError(string? name)
@@ -19,8 +21,7 @@ public static partial class NameRules
         if (name.Length > 255) return "a pool name has at most 255 characters";
         if (!PoolPattern().IsMatch(name))
             return "a pool name starts with a letter and contains only letters, digits, '_', '-', '.' and ':'";
-        if (ReservedPoolNames.Contains(name) || name.StartsWith("raidz", StringComparison.Ordinal) || name.StartsWith("draid", StringComparison.Ordinal))
-            return $"'{name}' is reserved by ZFS";
+        if (IsReservedPoolName(name)) return $"'{name}' is reserved by ZFS";
         if (CxPattern().IsMatch(name)) return "a pool name may not look like a disk (c0 …)";
         return null;
     }
@@ -53,6 +54,18 @@ public static partial class NameRules
         return null;
     }
 
+    /// <summary>Pool names ZFS reserves (vdev keywords and the prefixes it refuses at create time).</summary>
+    public static bool IsReservedPoolName(string name) =>
+        ReservedPoolNames.Contains(name) || ReservedPoolPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal));
+
+    /// <summary>Null when <paramref name="path"/> is a device path smartctl may be given: under /dev, no '..', one printable line.</summary>
+    public static string? DevicePathError(string path)
+    {
+        if (!path.StartsWith("/dev/", StringComparison.Ordinal)) return "a device path starts with /dev/";
+        if (path.Split('/').Any(part => part == "..")) return "a device path may not contain '..'";
+        return path.Any(char.IsControl) ? "a device path may not contain control characters" : null;
+    }
+
     public static string RequirePool(string name) =>
         PoolNameError(name) is { } error ? throw new ArgumentException($"Invalid pool name '{name}': {error}.", nameof(name)) : name;
 
@@ -81,18 +94,18 @@ public static partial class NameRules
             ? value
             : throw new ArgumentException("A ZFS property value is 1 to 1024 printable characters on one line.", nameof(value));
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.:-]*$")]
+    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9_.:-]*\z")]
     private static partial Regex PoolPattern();
 
-    [GeneratedRegex("^c[0-9]")]
+    [GeneratedRegex(@"\Ac[0-9]")]
     private static partial Regex CxPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_.: -]+$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_.: -]+\z")]
     private static partial Regex ComponentPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9_.:-]*\z")]
     private static partial Regex SnapshotPattern();
 
-    [GeneratedRegex("^[a-z][a-z0-9_.:@-]*$")]
+    [GeneratedRegex(@"\A[a-z][a-z0-9_.:@-]*\z")]
     private static partial Regex PropertyPattern();
 }

@@ -79,6 +79,8 @@ public sealed class CapacityRoutesTests
     [InlineData("{\"pool\": \"-f\"}", "pool", "starts with a letter")]
     [InlineData("{\"pool\": \"tank/child\"}", "pool", "starts with a letter")]
     [InlineData("{\"pool\": \"mirror\"}", "pool", "reserved by ZFS")]
+    [InlineData("{\"pool\": \"tank\\n\"}", "pool", "starts with a letter")]
+    [InlineData("{\"pool\": \"spares\"}", "pool", "reserved by ZFS")]
     [InlineData("{}", "pool", "a pool name is required")]
     [InlineData("{\"pool\": 7}", "body", "expected a JSON object")]
     [InlineData("{\"pool\": ", "body", "expected a JSON object")]
@@ -138,6 +140,8 @@ public sealed class MonitoringSettingsTests
     [InlineData("DPlaneOS:Capacity:Hysteresis", "-1", "must not be negative")]
     [InlineData("DPlaneOS:Watch:Inotify:Critical", "70", "thresholds must ascend")]
     [InlineData("DPlaneOS:Watch:Paths:0", "relative/dir", "'relative/dir' is not an absolute path")]
+    [InlineData("DPlaneOS:GitOps:AllowedPathPrefixes:0", "srv/shares", "DPlaneOS:GitOps:AllowedPathPrefixes: prefix 'srv/shares' must be an absolute path")]
+    [InlineData("DPlaneOS:GitOps:AllowedPathPrefixes:0", "/srv/../etc", "must not contain '.' or '..' components")]
     public async Task Bad_monitoring_settings_stop_the_daemon_with_a_clear_message(string key, string value, string message)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>

@@ -13,7 +13,7 @@ public sealed class EventTypePatterns
     public EventTypePatterns(IEnumerable<string> patterns) =>
         _patterns = patterns
             .Where(p => !string.IsNullOrWhiteSpace(p))
-            .Select(p => new Regex("^" + Regex.Escape(p.Trim()).Replace(@"\*", ".*", StringComparison.Ordinal) + "$",
+            .Select(p => new Regex(@"\A" + Regex.Escape(p.Trim()).Replace(@"\*", ".*", StringComparison.Ordinal) + @"\z",
                 RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.NonBacktracking))
             .ToArray();
 

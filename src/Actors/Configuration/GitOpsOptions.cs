@@ -1,3 +1,5 @@
+using DPlaneOS.Zfs.GitOps;
+
 namespace DPlaneOS.Actors.Configuration;
 
 /// <summary>Settings under <c>DPlaneOS:GitOps</c>.</summary>
@@ -24,6 +26,21 @@ public sealed class GitOpsOptions
 
     /// <summary>How long an approval of a blocked item stays valid.</summary>
     public TimeSpan ApprovalTtl { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Trees besides each pool's own (<c>/&lt;pool&gt;</c>, its live root mountpoint) where state.yaml may put
+    /// mountpoints and share paths (<c>DPlaneOS:GitOps:AllowedPathPrefixes:0</c>, …). System paths and the
+    /// data dir stay refused whatever is listed here.
+    /// </summary>
+    public List<string> AllowedPathPrefixes { get; set; } = [];
+
+    /// <summary>The path policy of state.yaml and apply; throws naming the setting when a prefix is not an absolute, canonical path.</summary>
+    public PathPolicy Paths(string dataDir)
+    {
+        if (AllowedPathPrefixes.Select(p => NameRules.CheckAbsolutePath(p, "prefix")).FirstOrDefault(e => e is not null) is { } error)
+            throw new InvalidOperationException($"DPlaneOS:GitOps:AllowedPathPrefixes: {error}.");
+        return PathPolicy.Create(AllowedPathPrefixes, dataDir);
+    }
 
     public string ResolveStatePath(string dataDir) =>
         string.IsNullOrWhiteSpace(StatePath) ? Path.Combine(dataDir, "state.yaml") : StatePath;

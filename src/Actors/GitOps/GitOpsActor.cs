@@ -11,8 +11,8 @@ using static DPlaneOS.Actors.GitOps.GitOpsJournal;
 
 namespace DPlaneOS.Actors.GitOps;
 
-/// <summary>Where the GitOps actor finds its files and how long things last.</summary>
-public sealed record GitOpsSettings(string StatePath, string SambaInclude, TimeSpan DriftInterval, TimeSpan ApprovalTtl);
+/// <summary>Where the GitOps actor finds its files, how long things last, and where state.yaml may mount and share (default: <see cref="PathPolicy.Default"/>).</summary>
+public sealed record GitOpsSettings(string StatePath, string SambaInclude, TimeSpan DriftInterval, TimeSpan ApprovalTtl, PathPolicy? Paths = null);
 
 /// <summary>
 /// <c>/user/gitops</c>: the single owner of plans, approvals and applies on this node.
@@ -141,16 +141,22 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
             return new NotUsable(new StateNotUsable(file.Path, "missing",
                 $"{file.Path} does not exist: nothing is managed yet (PUT /api/gitops/state to start)", []), _time.GetUtcNow());
         var live = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var parsed = Parse(file.Text, live);
+        var parsed = Parse(file.Text, live, _settings.Paths);
         if (!parsed.IsValid)
             return new NotUsable(new StateNotUsable(file.Path, "invalid", $"{file.Path} is not valid ({parsed.Errors.Count} error(s))", parsed.Errors), _time.GetUtcNow());
         return new Planned(parsed.State, live, PlanBuilder.Build(parsed.State, live), _time.GetUtcNow());
     }
 
-    private static StateParseResult Parse(string yaml, LiveState live)
+    private static StateParseResult Parse(string yaml, LiveState live, PathPolicy? paths)
     {
         var poolsKnown = !live.ProbeFailures.Any(f => f.Kind == ResourceKind.Pool && f.Scope is null && f.Probe == "zpool status");
-        return StateFileParser.Parse(yaml, live.Pools.Select(p => p.Name).ToHashSet(StringComparer.Ordinal), poolsKnown);
+        var pools = live.Pools.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        // A pool root's live mountpoint is part of its mount tree (a pool mounted at /mnt/tank by hand).
+        var rootMounts = live.Datasets
+            .Where(d => pools.Contains(d.Name) && d.Property("mountpoint") is not null)
+            .DistinctBy(d => d.Name)
+            .ToDictionary(d => d.Name, d => d.Property("mountpoint")!, StringComparer.Ordinal);
+        return StateFileParser.Parse(yaml, pools, poolsKnown, paths, rootMounts);
     }
 
     private void OnComputed(Computed computed)
@@ -373,9 +379,10 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
     {
         async Task<StateValidated> Run(CancellationToken cancellationToken)
         {
-            // Datasets must sit in a declared or an existing pool: read the host's pools first.
-            var pools = await _reader.ReadForAsync(ResourceKind.Pool, "", cancellationToken).ConfigureAwait(false);
-            var parsed = Parse(yaml, pools);
+            // Datasets must sit in a declared or an existing pool, paths in a pool's mount tree: read the host first,
+            // as a plan does, so a file accepted here is not refused by the plan that follows.
+            var live = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var parsed = Parse(yaml, live, _settings.Paths);
             if (!parsed.IsValid) return new StateValidated(replyTo, new StateRejected(parsed.Errors));
             var written = await _store.WriteAsync(yaml, cancellationToken).ConfigureAwait(false);
             return new StateValidated(replyTo, new StateSaved(written));

@@ -21,10 +21,11 @@ public static class GitOpsSetup
         var tools = settings.SmbConfig is { Length: > 0 } conf ? host with { SmbConfig = conf } : host;
         var reader = new LiveStateReader(runner, resolver.GetService<IZpool>(), new SmbStatusCommand(runner, tools), tools, settings.SambaInclude);
         var shares = new SambaIncludeWriter(runner, new SambaIncludeSettings(settings.SambaInclude, tools.SmbConfig, settings.TestparmPath, settings.SmbcontrolPath), tools.Timeout);
-        var executor = new ApplyStepExecutor(runner, reader, shares, tools, settings.StepTimeout);
+        var paths = settings.Paths(options.DataDir);
+        var executor = new ApplyStepExecutor(runner, reader, shares, tools, settings.StepTimeout, paths);
         var statePath = settings.ResolveStatePath(options.DataDir);
         var actor = system.ActorOf(Props.Create(() => new GitOpsActor(
-            new GitOpsSettings(statePath, settings.SambaInclude, settings.DriftInterval, settings.ApprovalTtl),
+            new GitOpsSettings(statePath, settings.SambaInclude, settings.DriftInterval, settings.ApprovalTtl, paths),
             new StateFileStore(statePath), reader, executor, resolver.GetService<TimeProvider>())), "gitops");
         registry.Register<GitOpsActor>(actor);
         return actor;

@@ -66,7 +66,7 @@ internal static class DatasetPlanner
 
     private static PlanItem Delete(LiveDataset ds)
     {
-        IReadOnlyList<string> destroy = ["zfs", "destroy", ds.Name];
+        IReadOnlyList<string> destroy = ["zfs", "destroy", "--", ds.Name];
         return ds.UsedBytes switch
         {
             null => PlanBuilder.Item(PlanAction.Blocked, ResourceKind.Dataset, ds.Name, PlanRisk.High,
@@ -102,7 +102,7 @@ internal static class DatasetPlanner
         foreach (var s in settings) command.AddRange(["-o", $"{s.Property}={s.Value}"]);
         if (ds.KeyFormat is { } format) command.AddRange(["-o", $"keyformat={format}"]);
         if (ds.KeyLocation is { } location) command.AddRange(["-o", $"keylocation={location}"]);
-        command.Add(ds.Name);
+        command.AddRange(["--", ds.Name]);
         return PlanBuilder.Item(PlanAction.Create, ResourceKind.Dataset, ds.Name, PlanRisk.Low,
             $"dataset '{ds.Name}' does not exist", [command], changes);
     }
@@ -131,6 +131,7 @@ internal static class DatasetPlanner
             $"{changes.Count} propert{(changes.Count == 1 ? "y differs" : "ies differ")}", commands, changes);
     }
 
+    // No '--' here: zfs-fuse's zfs set has no option parser and would take it for a dataset (names are validated instead).
     private static IReadOnlyList<string> Set(Setting s, string name) => ["zfs", "set", $"{s.Property}={s.Value}", name];
 
     /// <summary>Managed properties in a fixed order; each knows how to recognise an equal live value.</summary>

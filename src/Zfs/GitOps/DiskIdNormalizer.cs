@@ -10,6 +10,6 @@ public static partial class DiskIdNormalizer
 {
     public static string Normalize(string disk) => PartitionSuffix().Replace(disk.Trim(), "");
 
-    [GeneratedRegex(@"-part[0-9]+$")]
+    [GeneratedRegex(@"-part[0-9]+\z")]
     private static partial Regex PartitionSuffix();
 }

@@ -16,9 +16,6 @@ public static partial class NameRules
 
     private const string Metacharacters = ";|&$`\\\"'<>(){}[]*?!~# \t";
 
-    private static readonly HashSet<string> ReservedPoolNames =
-        ["mirror", "raidz", "raidz1", "raidz2", "raidz3", "draid", "spare", "log", "cache", "special", "dedup"];
-
     private static readonly HashSet<string> ReservedShareNames = new(StringComparer.OrdinalIgnoreCase) { "global", "homes", "printers" };
 
     public static string? CheckPoolName(string name)
@@ -28,7 +25,7 @@ public static partial class NameRules
         if (name.Length > MaxDatasetName) return $"pool name is longer than {MaxDatasetName} characters";
         if (!PoolName().IsMatch(name))
             return $"pool name '{name}' must start with a letter and contain only letters, digits, '_', '-', '.' and ':'";
-        if (ReservedPoolNames.Contains(name)) return $"pool name '{name}' is reserved by ZFS";
+        if (DPlaneOS.Zfs.NameRules.IsReservedPoolName(name)) return $"pool name '{name}' is reserved by ZFS";
         if (DiskLike().IsMatch(name)) return $"pool name '{name}' looks like a disk name (c0...) which ZFS reserves";
         return null;
     }
@@ -138,27 +135,27 @@ public static partial class NameRules
         return null;
     }
 
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_.:-]*$")]
+    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9_.:-]*\z")]
     private static partial Regex PoolName();
 
-    [GeneratedRegex(@"^c[0-9]")]
+    [GeneratedRegex(@"\Ac[0-9]")]
     private static partial Regex DiskLike();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.:-]+$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_.:-]+\z")]
     private static partial Regex DatasetComponent();
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,79}\z")]
     private static partial Regex ShareName();
 
-    [GeneratedRegex(@"^(/dev/)?(sd[a-z]+[0-9]*|hd[a-z]+[0-9]*|vd[a-z]+[0-9]*|xvd[a-z]+[0-9]*|nvme[0-9]+n[0-9]+(p[0-9]+)?)$")]
+    [GeneratedRegex(@"\A(/dev/)?(sd[a-z]+[0-9]*|hd[a-z]+[0-9]*|vd[a-z]+[0-9]*|xvd[a-z]+[0-9]*|nvme[0-9]+n[0-9]+(p[0-9]+)?)\z")]
     private static partial Regex KernelDiskName();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.:+-]+$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_.:+-]+\z")]
     private static partial Regex DiskId();
 
-    [GeneratedRegex(@"^@?[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")]
+    [GeneratedRegex(@"\A@?[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}\z")]
     private static partial Regex SmbUser();
 
-    [GeneratedRegex(@"^([a-z][a-z0-9_]*|[a-z0-9_.-]+:[a-z0-9_.:-]+)$")]
+    [GeneratedRegex(@"\A([a-z][a-z0-9_]*|[a-z0-9][a-z0-9_.-]*:[a-z0-9_.:-]+)\z")]
     private static partial Regex PropertyName();
 }

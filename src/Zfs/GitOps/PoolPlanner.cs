@@ -48,7 +48,7 @@ internal static class PoolPlanner
         var command = new List<string> { "zpool", "create" };
         if (pool.Ashift is { } ashift) command.AddRange(["-o", $"ashift={ashift}"]);
         foreach (var (key, value) in pool.Properties.OrderBy(p => p.Key, StringComparer.Ordinal)) command.AddRange(["-o", $"{key}={value}"]);
-        command.Add(pool.Name);
+        command.AddRange(["--", pool.Name]);
         if (pool.VdevType != VdevType.Stripe) command.Add(pool.VdevType.Name());
         command.AddRange(pool.Disks);
 
@@ -100,6 +100,7 @@ internal static class PoolPlanner
             var liveValue = live.Properties.TryGetValue(key, out var v) ? v : null;
             if (liveValue == value) continue;
             changes.Add(new PropertyChange(key, liveValue, value));
+            // zpool set parses no options (OpenZFS and zfs-fuse): a '--' would be read as the pool name.
             commands.Add(["zpool", "set", $"{key}={value}", pool.Name]);
         }
 

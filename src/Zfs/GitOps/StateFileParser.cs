@@ -21,7 +21,10 @@ public static class StateFileParser
 
     /// <param name="existingPools">Pools on the host: a dataset must sit in one of them or in a declared pool.</param>
     /// <param name="poolsKnown">False when the host's pools could not be read: the "pool exists" check is then skipped, not failed.</param>
-    public static StateParseResult Parse(string yaml, IReadOnlySet<string>? existingPools = null, bool poolsKnown = true)
+    /// <param name="paths">Where mountpoints and share paths may go; <see cref="PathPolicy.Default"/> when null.</param>
+    /// <param name="poolMountpoints">Live mountpoint of each pool's root dataset: besides <c>/&lt;pool&gt;</c>, the pool's mount tree.</param>
+    public static StateParseResult Parse(string yaml, IReadOnlySet<string>? existingPools = null, bool poolsKnown = true,
+        PathPolicy? paths = null, IReadOnlyDictionary<string, string>? poolMountpoints = null)
     {
         var errors = new List<StateError>();
         if (yaml.Length > MaxBytes)
@@ -30,11 +33,12 @@ public static class StateFileParser
         var root = YamlTreeLoader.Load(yaml, errors);
         if (root is null) return StateParseResult.Fail(errors);
 
-        var state = new Builder(new YamlReader(errors), existingPools ?? new HashSet<string>(), poolsKnown).Read(root);
+        var trees = new MountTrees(paths ?? PathPolicy.Default, poolMountpoints ?? new Dictionary<string, string>());
+        var state = new Builder(new YamlReader(errors), existingPools ?? new HashSet<string>(), poolsKnown, trees).Read(root);
         return errors.Count == 0 && state is not null ? StateParseResult.Ok(state) : StateParseResult.Fail(errors);
     }
 
-    private sealed class Builder(YamlReader reader, IReadOnlySet<string> existingPools, bool poolsKnown)
+    private sealed class Builder(YamlReader reader, IReadOnlySet<string> existingPools, bool poolsKnown, MountTrees trees)
     {
         public DesiredState? Read(YNode root)
         {
@@ -50,7 +54,7 @@ public static class StateFileParser
 
             CheckPools(pools);
             CheckDatasets(datasets, pools);
-            CheckShares(shares);
+            CheckShares(shares, pools);
             return new DesiredState(1, pools.Select(p => p.Value).ToList(), datasets.Select(d => d.Value).ToList(),
                 shares.Select(s => s.Value).ToList(), prunePools, pruneShares);
         }
@@ -91,7 +95,7 @@ public static class StateFileParser
             if (map is null) return null;
             var ok = true;
 
-            var name = Required(map, node, path, "name", NameRules.CheckPoolName);
+            var name = Required(map, node, path, "name", n => NameRules.CheckPoolName(n) ?? (existingPools.Contains(n) ? null : trees.NewPoolError(n)));
             var vdevType = Required(map, node, path, "vdev_type", v => VdevTypes.TryParse(v, out _)
                 ? null
                 : $"vdev_type '{v}' is not one of stripe, mirror, raidz (= raidz1), raidz1, raidz2, raidz3");
@@ -161,7 +165,7 @@ public static class StateFileParser
                     continue;
                 }
 
-                if (NameRules.CheckPropertyName(prop.Key.Value) is { } keyError)
+                if (PoolProperties.KeyError(prop.Key.Value) is { } keyError)
                 {
                     ok = Fail(prop.Key, propPath, keyError);
                     continue;
@@ -169,7 +173,7 @@ public static class StateFileParser
 
                 var value = reader.String(prop.Value, propPath, $"property '{prop.Key.Value}'");
                 if (value is null) ok = false;
-                else if (NameRules.CheckPropertyValue(prop.Key.Value, value) is { } valueError) ok = Fail(prop.Value, propPath, valueError);
+                else if (PoolProperties.ValueError(prop.Key.Value, value) is { } valueError) ok = Fail(prop.Value, propPath, valueError);
                 else properties[prop.Key.Value] = value;
             }
 
@@ -214,8 +218,13 @@ public static class StateFileParser
             }
 
             var mountpoint = Optional(map, path, "mountpoint", ref ok);
-            if (mountpoint is not null and not "none" and not "legacy" && NameRules.CheckAbsolutePath(mountpoint, "mountpoint") is { } mpError)
-                ok = Fail(map["mountpoint"].Value, path + ".mountpoint", mpError + " (or use none / legacy)");
+            if (mountpoint is not null and not "none" and not "legacy")
+            {
+                if (NameRules.CheckAbsolutePath(mountpoint, "mountpoint") is { } mpError)
+                    ok = Fail(map["mountpoint"].Value, path + ".mountpoint", mpError + " (or use none / legacy)");
+                else if (name is not null && trees.MountpointError(mountpoint, DatasetPlanner.PoolOf(name)) is { } treeError)
+                    ok = Fail(map["mountpoint"].Value, path + ".mountpoint", treeError);
+            }
 
             long? recordsize = null;
             if (Optional(map, path, "recordsize", ref ok) is { } rsText)
@@ -271,7 +280,7 @@ public static class StateFileParser
             var ok = true;
 
             var name = Required(map, node, path, "name", NameRules.CheckShareName);
-            var sharePath = Required(map, node, path, "path", v => NameRules.CheckAbsolutePath(v, "share path"));
+            var sharePath = Required(map, node, path, "path", v => NameRules.CheckAbsolutePath(v, "share path") ?? MountTrees.SharePathSyntaxError(v));
             var readOnly = OptionalBool(map, path, "read_only");
             var guestOk = OptionalBool(map, path, "guest_ok");
             if ((map.ContainsKey("read_only") && readOnly is null) || (map.ContainsKey("guest_ok") && guestOk is null)) ok = false;
@@ -353,14 +362,18 @@ public static class StateFileParser
             }
         }
 
-        private void CheckShares(List<Located<DesiredShare>> shares)
+        private void CheckShares(List<Located<DesiredShare>> shares, List<Located<DesiredPool>> pools)
         {
+            var knownPools = pools.Select(p => p.Value.Name).Concat(existingPools).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             // SMB share names are case-insensitive: 'Media' and 'media' would be one share.
             var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var share in shares)
             {
                 if (!names.TryAdd(share.Value.Name, share.Path))
                     reader.Error(share.Node, share.Path + ".name", $"duplicate share name '{share.Value.Name}' (also {names[share.Value.Name]}; SMB share names ignore case)");
+                // When the host's pools are unknown, only refused paths are checked (as for "dataset under an existing pool").
+                if (trees.SharePathError(share.Value.Path, knownPools, checkTrees: poolsKnown) is { } pathError)
+                    reader.Error(((YMapping)share.Node).Entries.First(e => e.Key.Value == "path").Value, share.Path + ".path", pathError);
             }
         }
 

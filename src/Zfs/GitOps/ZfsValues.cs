@@ -89,9 +89,9 @@ public static partial class ZfsValues
     public static string Bytes(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Digits with an optional fraction and one size suffix; rejects <c>2TB</c>, <c>10 G</c>, <c>-1</c>.</summary>
-    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?[BKMGTPEbkmgtpe]?$")]
+    [GeneratedRegex(@"\A[0-9]+(\.[0-9]+)?[BKMGTPEbkmgtpe]?\z")]
     private static partial Regex SizeSyntax();
 
-    [GeneratedRegex(@"^(?<algo>gzip|zstd|zstd-fast)-(?<level>[0-9]{1,4})$")]
+    [GeneratedRegex(@"\A(?<algo>gzip|zstd|zstd-fast)-(?<level>[0-9]{1,4})\z")]
     private static partial Regex LeveledCompression();
 }

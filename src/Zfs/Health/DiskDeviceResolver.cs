@@ -44,12 +44,12 @@ public sealed partial class DiskDeviceResolver(string deviceRoot = "/dev")
 
     private static string? FirstExisting(params string[] paths) => paths.FirstOrDefault(File.Exists);
 
-    [GeneratedRegex(@"-part[0-9]+$")]
+    [GeneratedRegex(@"-part[0-9]+\z")]
     private static partial Regex ByIdPartition();
 
-    [GeneratedRegex(@"(?<=/(nvme[0-9]+n[0-9]+|mmcblk[0-9]+))p[0-9]+$")]
+    [GeneratedRegex(@"(?<=/(nvme[0-9]+n[0-9]+|mmcblk[0-9]+))p[0-9]+\z")]
     private static partial Regex NvmePartition();
 
-    [GeneratedRegex(@"(?<=/(sd|hd|vd|xvd)[a-z]+)[0-9]+$")]
+    [GeneratedRegex(@"(?<=/(sd|hd|vd|xvd)[a-z]+)[0-9]+\z")]
     private static partial Regex ScsiPartition();
 }

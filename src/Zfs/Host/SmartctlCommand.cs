@@ -11,9 +11,9 @@ public sealed class SmartctlCommand(ICommandRunner runner, HostTools tools) : IS
 {
     public async Task<HostResult<SmartReport>> ReadAsync(string devicePath, CancellationToken cancellationToken = default)
     {
-        if (!devicePath.StartsWith("/dev/", StringComparison.Ordinal) || devicePath.Contains("..", StringComparison.Ordinal))
-            throw new ArgumentException($"'{devicePath}' is not a device path under /dev.", nameof(devicePath));
-        var run = await runner.RunAsync([tools.Smartctl, "--json", "-a", devicePath], tools.Timeout, cancellationToken).ConfigureAwait(false);
+        if (NameRules.DevicePathError(devicePath) is { } error)
+            throw new ArgumentException($"'{devicePath}': {error}.", nameof(devicePath));
+        var run = await runner.RunAsync([tools.Smartctl, "--json", "-a", "--", devicePath], tools.Timeout, cancellationToken).ConfigureAwait(false);
         if (!run.IsOk) return run.Error;
         var parsed = SmartctlJsonParser.Parse(run.Value.StandardOutput);
         return parsed.IsOk

@@ -13,8 +13,7 @@ public sealed class ZfsCommand(ICommandRunner runner, HostTools tools) : IZfs
         if (recursiveRoot is not null)
         {
             NameRules.RequireDataset(recursiveRoot);
-            command.Add("-r");
-            command.Add(recursiveRoot);
+            command.AddRange(["-r", "--", recursiveRoot]);
         }
         var run = await runner.RunAsync(command, tools.Timeout, cancellationToken).ConfigureAwait(false);
         return CommandOutput.Parse(run, text => ZfsGetParser.Parse(text).Map(ZfsDatasetProperties.Group));
@@ -25,7 +24,7 @@ public sealed class ZfsCommand(ICommandRunner runner, HostTools tools) : IZfs
     {
         NameRules.RequireDataset(dataset);
         var command = GetCommand(properties);
-        command.Add(dataset);
+        command.AddRange(["--", dataset]);
         var run = await runner.RunAsync(command, tools.Timeout, cancellationToken).ConfigureAwait(false);
         // "cannot open 'tank/x': dataset does not exist" (exit 1) on OpenZFS and zfs-fuse alike.
         if (run.IsOk && run.Value is { Succeeded: false } failed && failed.StandardError.Contains("dataset does not exist", StringComparison.Ordinal))
@@ -49,10 +48,11 @@ public sealed class ZfsCommand(ICommandRunner runner, HostTools tools) : IZfs
             command.Add("-o");
             command.Add(Assignment(property, value));
         }
-        command.Add(dataset);
+        command.AddRange(["--", dataset]);
         return RunAsync(command, cancellationToken);
     }
 
+    /// <remarks>No <c>--</c>: zfs-fuse's <c>zfs set</c> has no option parser and would take it for a dataset.</remarks>
     public Task<CommandError?> SetAsync(string dataset, string property, string value, CancellationToken cancellationToken = default)
     {
         NameRules.RequireDataset(dataset);
@@ -66,7 +66,7 @@ public sealed class ZfsCommand(ICommandRunner runner, HostTools tools) : IZfs
         ChangeAsync("destroy", NameRules.RequireSnapshot(dataset, snapshot), recursive, cancellationToken);
 
     private Task<CommandError?> ChangeAsync(string verb, string target, bool recursive, CancellationToken cancellationToken) =>
-        RunAsync(recursive ? [tools.Zfs, verb, "-r", target] : [tools.Zfs, verb, target], cancellationToken);
+        RunAsync(recursive ? [tools.Zfs, verb, "-r", "--", target] : [tools.Zfs, verb, "--", target], cancellationToken);
 
     private List<string> GetCommand(IReadOnlyList<string> properties)
     {

@@ -40,7 +40,7 @@ internal static partial class ZpoolStatusTree
         ["dedup"] = VdevClass.Dedup,
     };
 
-    [GeneratedRegex(@"^draid\d+-\d+-\d+$")]
+    [GeneratedRegex(@"\Adraid[0-9]+-[0-9]+-[0-9]+\z")]
     private static partial Regex DistributedSpareName();
 
     public static ParseResult<Result> Parse(IReadOnlyList<(int Line, string Text)> rows, int configLine)

@@ -117,7 +117,7 @@ public static partial class SmbStatusParser
         return DateTimeOffset.TryParse(normalized, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
     }
 
-    [GeneratedRegex(@"([+-])(\d{2})(\d{2})$")]
+    [GeneratedRegex(@"([+-])([0-9]{2})([0-9]{2})\z")]
     private static partial Regex OffsetWithoutColon();
 
     private static ParseResult<SmbStatus> Fail(string message) => ParseResult.Fail<SmbStatus>(new ParseError(Source, message));

@@ -112,6 +112,6 @@ public static partial class PreUpgradeSnapshots
             yield return dataset[..slash];
     }
 
-    [GeneratedRegex(@"^pre-upgrade-([0-9]{8}T[0-9]{6}Z)$")]
+    [GeneratedRegex(@"\Apre-upgrade-([0-9]{8}T[0-9]{6}Z)\z")]
     private static partial Regex NamePattern();
 }

@@ -19,6 +19,8 @@ public sealed class GitOpsOnZfsFuseTests
         {
             // These tests declare no shares: keep the daemon's share file out of the lab smbd's way.
             ["DPlaneOS:GitOps:SambaInclude"] = Path.Combine(dataDir, "shares.conf"),
+            // New lab pools are declared with their mountpoint under the lab's mount dir, not /<pool>.
+            ["DPlaneOS:GitOps:AllowedPathPrefixes:0"] = Path.Combine(Lab.Root, "mnt"),
         });
     }
 
@@ -104,7 +106,7 @@ public sealed class GitOpsOnZfsFuseTests
         var plan = await api.PlanAsync();
         Assert.Equal([$"create pool:{p}", $"create dataset:{p}", $"create dataset:{p}/data", $"create dataset:{p}/data/projects"], Work(plan));
         var create = Items(plan).First().GetProperty("commands")[0].EnumerateArray().Select(a => a.GetString()).ToList();
-        Assert.Equal(["zpool", "create", p, "mirror", .. disks.Paths], create);
+        Assert.Equal(["zpool", "create", "--", p, "mirror", .. disks.Paths], create);
 
         var apply = AssertSucceeded(await api.ApplyAndWaitAsync(plan));
         Assert.All(apply.GetProperty("steps").EnumerateArray(), s => Assert.Equal("done", s.GetProperty("status").GetString()));
@@ -175,7 +177,7 @@ public sealed class GitOpsOnZfsFuseTests
         // zfs-fuse answers the first destroy of a mounted dataset with "dataset is busy"; apply retries that (each try is listed).
         var tries = step.GetProperty("commandsRun").EnumerateArray().Select(c => c.GetString()).ToList();
         Assert.InRange(tries.Count, 1, 3);
-        Assert.All(tries, c => Assert.Equal($"zfs destroy {p}/old", c));
+        Assert.All(tries, c => Assert.Equal($"zfs destroy -- {p}/old", c));
         Assert.False(await DatasetExistsAsync($"{p}/old"));
         Assert.True(await DatasetExistsAsync($"{p}/keep"));
         AssertAllNop(await api.PlanAsync());
@@ -222,8 +224,8 @@ public sealed class GitOpsOnZfsFuseTests
         var mutating = runner.MutatingCalls;
         Assert.Equal(mutating.Distinct().Count(), mutating.Count);
         Assert.Equal(
-            [$"zpool create {p} mirror {string.Join(' ', disks.Paths)}", $"zfs set mountpoint={disks.Mountpoint} {p}", $"zfs create -p {p}/a",
-                $"zfs create -p -o quota=33554432 {p}/b", $"zfs create -p {p}/c"],
+            [$"zpool create -- {p} mirror {string.Join(' ', disks.Paths)}", $"zfs set mountpoint={disks.Mountpoint} {p}", $"zfs create -p -- {p}/a",
+                $"zfs create -p -o quota=33554432 -- {p}/b", $"zfs create -p -- {p}/c"],
             mutating);
     }
 

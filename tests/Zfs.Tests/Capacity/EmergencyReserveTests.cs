@@ -7,7 +7,7 @@ namespace DPlaneOS.Zfs.Tests.Capacity;
 /// <summary>The reserve over the real ZfsCommand/ZpoolCommand, answered with captured zfs-fuse output.</summary>
 public sealed class EmergencyReserveTests
 {
-    private const string GetReserve = "zfs get -Hp -o name,property,value,source refreservation capfx/dplane-reserved";
+    private const string GetReserve = "zfs get -Hp -o name,property,value,source refreservation -- capfx/dplane-reserved";
 
     /// <summary>A zfs-fuse host with pool capfx; <c>Reserve</c> is the dataset's state: null (absent), "0" or bytes.</summary>
     private sealed class Host
@@ -28,7 +28,7 @@ public sealed class EmergencyReserveTests
                     return (2, "", "invalid option 'p'\nusage:\n");
                 case "zpool list -H -o name,size,allocated,free,capacity,health":
                     return (0, Fixture.Read("zfs-fuse/zpool-list-H-o-name-size-allocated-free-capacity-health.txt").Replace("tank", "capfx"), "");
-                case "zfs get -Hp -o name,property,value,source used,available capfx":
+                case "zfs get -Hp -o name,property,value,source used,available -- capfx":
                     return (0, Fixture.Read("zfs-fuse/zfs-get-Hp-used-available-pool-root.txt"), "");
                 case GetReserve:
                     return Reserve switch
@@ -37,7 +37,7 @@ public sealed class EmergencyReserveTests
                         "0" => (0, Fixture.Read("zfs-fuse/zfs-get-Hp-refreservation-released.txt"), ""),
                         var bytes => (0, Fixture.Read("zfs-fuse/zfs-get-Hp-refreservation-reserved.txt").Replace("1908408", bytes), ""),
                     };
-                case "zfs create -o canmount=off -o refreservation=1908408 capfx/dplane-reserved":
+                case "zfs create -o canmount=off -o refreservation=1908408 -- capfx/dplane-reserved":
                     if (FailCreate is not null) return (1, "", FailCreate);
                     Reserve = "1908408";
                     return (0, "", "");
@@ -60,7 +60,7 @@ public sealed class EmergencyReserveTests
         var outcome = await host.Subject.ReserveAsync("capfx", 2, CancellationToken.None);
         Assert.True(outcome.Succeeded, outcome.Message);
         Assert.Equal(("capfx/dplane-reserved", 1908408L, 372736L + 95047680L), (outcome.Dataset, outcome.Bytes!.Value, outcome.UsableBytes!.Value));
-        Assert.Contains("zfs create -o canmount=off -o refreservation=1908408 capfx/dplane-reserved", host.Runner.Calls);
+        Assert.Contains("zfs create -o canmount=off -o refreservation=1908408 -- capfx/dplane-reserved", host.Runner.Calls);
     }
 
     [Fact]

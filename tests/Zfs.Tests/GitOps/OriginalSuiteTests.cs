@@ -118,7 +118,7 @@ public sealed class OriginalSuiteTests
         var item = Only(plan, "dataset:tank/old");
         Assert.Equal((PlanAction.Blocked, PlanRisk.Critical, true), (item.Action, item.Risk, item.RequiresApproval));
         Assert.Contains("1.0 GiB", item.Reason);
-        Assert.Equal([Cmd("zfs", "destroy", "tank/old")], item.Commands);
+        Assert.Equal([Cmd("zfs", "destroy", "--", "tank/old")], item.Commands);
         Assert.Equal(0, plan.Summary.Delete);
     }
 
@@ -136,7 +136,7 @@ public sealed class OriginalSuiteTests
     {
         var item = Only(PlanBuilder.Build(Desired([Pool(prune: true)]), LiveTank(LiveDs("tank/empty", 0))), "dataset:tank/empty");
         Assert.Equal((PlanAction.Delete, PlanRisk.Medium), (item.Action, item.Risk));
-        Assert.Equal([Cmd("zfs", "destroy", "tank/empty")], item.Commands);
+        Assert.Equal([Cmd("zfs", "destroy", "--", "tank/empty")], item.Commands);
     }
 
     /// <summary>"" is no longer a quota: an empty value in state.yaml is an error, not silently 0.</summary>

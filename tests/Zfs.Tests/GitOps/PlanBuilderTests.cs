@@ -68,9 +68,9 @@ public sealed class PlanBuilderTests
         ]);
         var plan = PlanBuilder.Build(desired, LiveTank());
         Assert.Equal(["dataset:tank/a", "dataset:tank/a/b"], plan.Items.Select(i => i.Id));
-        Assert.Equal([Cmd("zfs", "create", "-p", "-o", "encryption=aes-256-gcm", "-o", "casesensitivity=insensitive", "-o", "keyformat=raw", "-o", "keylocation=file:///etc/k", "tank/a")],
+        Assert.Equal([Cmd("zfs", "create", "-p", "-o", "encryption=aes-256-gcm", "-o", "casesensitivity=insensitive", "-o", "keyformat=raw", "-o", "keylocation=file:///etc/k", "--", "tank/a")],
             plan.Items[0].Commands);
-        Assert.Equal([Cmd("zfs", "create", "-p", "-o", "quota=1073741824", "-o", "compression=zstd-3", "-o", "atime=off", "-o", "mountpoint=/srv/b", "-o", "recordsize=1048576", "tank/a/b")],
+        Assert.Equal([Cmd("zfs", "create", "-p", "-o", "quota=1073741824", "-o", "compression=zstd-3", "-o", "atime=off", "-o", "mountpoint=/srv/b", "-o", "recordsize=1048576", "--", "tank/a/b")],
             plan.Items[1].Commands);
     }
 
@@ -167,9 +167,9 @@ public sealed class PlanBuilderTests
         var pool = Pool(type: VdevType.Raidz2, disks: [D1, D2, D3], ashift: 12, properties: new() { ["autotrim"] = "on", ["autoexpand"] = "on" });
         var item = Assert.Single(PlanBuilder.Build(Desired([pool]), Live()).Items);
         Assert.Equal(PlanAction.Create, item.Action);
-        Assert.Equal([Cmd("zpool", "create", "-o", "ashift=12", "-o", "autoexpand=on", "-o", "autotrim=on", "tank", "raidz2", D1, D2, D3)], item.Commands);
+        Assert.Equal([Cmd("zpool", "create", "-o", "ashift=12", "-o", "autoexpand=on", "-o", "autotrim=on", "--", "tank", "raidz2", D1, D2, D3)], item.Commands);
         var stripe = Assert.Single(PlanBuilder.Build(Desired([Pool(type: VdevType.Stripe, disks: [D1])]), Live()).Items);
-        Assert.Equal([Cmd("zpool", "create", "tank", D1)], stripe.Commands);
+        Assert.Equal([Cmd("zpool", "create", "--", "tank", D1)], stripe.Commands);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class PlanPropertyTests
                 {
                     Assert.Equal(ResourceKind.Dataset, item.Kind);
                     Assert.True(pair.Live.Datasets.Single(d => d.Name == item.Name).UsedBytes > 0);
-                    Assert.Equal([["zfs", "destroy", item.Name]], item.Commands);
+                    Assert.Equal([["zfs", "destroy", "--", item.Name]], item.Commands);
                 }
                 else
                 {

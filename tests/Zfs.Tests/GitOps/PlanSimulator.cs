@@ -145,6 +145,12 @@ internal static class PlanSimulator
         var args = new List<string>();
         for (var i = 0; i < rest.Count; i++)
         {
+            if (rest[i] == "--")
+            {
+                args.AddRange(rest.Skip(i + 1)); // getopt: everything after '--' is an operand
+                break;
+            }
+
             if (rest[i] == "-p") continue;
             if (rest[i] == "-o")
             {

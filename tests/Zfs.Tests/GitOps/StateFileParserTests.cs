@@ -244,6 +244,18 @@ public sealed class StateFileParserTests
     }
 
     [Theory]
+    [InlineData("compression", "gzip-5")]
+    [InlineData("compression", "zstd-fast-10")]
+    [InlineData("quota", "1G")]
+    [InlineData("recordsize", "128K")]
+    public void A_value_with_a_trailing_line_break_is_refused(string key, string value)
+    {
+        // '$' in .NET matches before a final '\n': an unanchored check let "gzip-5\n" through to zfs create -o.
+        var e = Single($"version: 1\ndatasets:\n  - name: tank/x\n    {key}: \"{value}\\n\"\n", new HashSet<string> { "tank" });
+        Assert.Equal((4, key.Length + 7, $"datasets[0].{key}"), (e.Line, e.Column, e.Path));
+    }
+
+    [Theory]
     [InlineData("gzip-9")]
     [InlineData("zstd-19")]
     [InlineData("zstd-fast-1000")]
@@ -270,7 +282,7 @@ public sealed class StateFileParserTests
     [Fact]
     public void Share_names_are_unique_ignoring_case()
     {
-        var e = Single("version: 1\nshares:\n  - {name: Media, path: /a}\n  - {name: media, path: /b}\n");
+        var e = Single("version: 1\nshares:\n  - {name: Media, path: /tank/a}\n  - {name: media, path: /tank/b}\n", new HashSet<string> { "tank" });
         Assert.Equal((4, 5, "shares[1].name"), (e.Line, e.Column, e.Path));
         Assert.Equal("duplicate share name 'media' (also shares[0]; SMB share names ignore case)", e.Message);
     }

@@ -21,10 +21,10 @@ internal static class StateYaml
             quota: 2T
             compression: lz4
             atime: "off"
-            mountpoint: /mnt/tank/data
+            mountpoint: /tank/data
         shares:
           - name: media
-            path: /mnt/tank/data
+            path: /tank/data
             read_only: false
             valid_users: "@users"
         """;
@@ -51,7 +51,7 @@ internal static class StateYaml
             quota: 10G
             compression: zstd-3
             atime: off
-            mountpoint: /mnt/tank/media
+            mountpoint: /tank/media
             recordsize: 1M
           - name: tank/secret
             encryption: aes-256-gcm
@@ -60,7 +60,7 @@ internal static class StateYaml
             casesensitivity: insensitive
         shares:
           - name: media
-            path: /mnt/tank/media
+            path: /tank/media
             read_only: true
             valid_users: [alice, "@family"]
             comment: Family media

@@ -34,12 +34,12 @@ public sealed class ApplyStepExecutorTests
     private static DesiredState WithQuota(long quota) => new(1, [Tank], [new DesiredDataset("tank/a", QuotaBytes: quota)], []);
 
     private static (ApplyStepExecutor Executor, ScriptedRunner Runner, string Include) Executor(ILiveStateReader reader, Func<string, (int, string, string)>? answer = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null, PathPolicy? paths = null)
     {
         var runner = new ScriptedRunner(answer ?? (_ => (0, "", "")));
         var include = Path.Combine(Directory.CreateTempSubdirectory("dplaned-step-").FullName, "shares.conf");
         var shares = new SambaIncludeWriter(runner, new SambaIncludeSettings(include, "/lab/smb.conf"), TimeSpan.FromSeconds(5));
-        return (new ApplyStepExecutor(runner, reader, shares, new HostTools(), timeout ?? TimeSpan.FromSeconds(10)), runner, include);
+        return (new ApplyStepExecutor(runner, reader, shares, new HostTools(), timeout ?? TimeSpan.FromSeconds(10), paths ?? PathPolicy.Default), runner, include);
     }
 
     private static PlanItem Planned(DesiredState desired, LiveState live, string id) => PlanBuilder.Build(desired, live).Items.Single(i => i.Id == id);
@@ -55,7 +55,7 @@ public sealed class ApplyStepExecutorTests
         var outcome = await executor.ExecuteAsync(desired, item, CancellationToken.None);
 
         Assert.Equal(StepStatus.Done, outcome.Status);
-        Assert.Equal(["zfs create -p -o quota=1024 tank/a"], outcome.CommandsRun);
+        Assert.Equal(["zfs create -p -o quota=1024 -- tank/a"], outcome.CommandsRun);
         Assert.Equal(outcome.CommandsRun, runner.Calls);
         Assert.Equal(2, reader.Reads);
     }
@@ -110,7 +110,7 @@ public sealed class ApplyStepExecutorTests
         var outcome = await executor.ExecuteAsync(desired, Planned(desired, before, "dataset:tank/old"), CancellationToken.None);
 
         Assert.Equal(StepStatus.Done, outcome.Status);
-        Assert.Equal(["zfs destroy tank/old", "zfs destroy tank/old"], outcome.CommandsRun);
+        Assert.Equal(["zfs destroy -- tank/old", "zfs destroy -- tank/old"], outcome.CommandsRun);
     }
 
     [Fact]
@@ -128,6 +128,8 @@ public sealed class ApplyStepExecutorTests
     [InlineData("zpool", "destroy", "tank")]
     [InlineData("zpool", "export", "tank")]
     [InlineData("zfs", "destroy", "-r", "tank/a")]
+    [InlineData("zfs", "destroy", "-r", "--", "tank/a")]
+    [InlineData("zfs", "destroy", "--", "-r")]
     [InlineData("rm", "-rf", "/tank")]
     public void Pool_destroys_recursive_destroys_and_other_programs_are_refused(params string[] command)
     {
@@ -137,8 +139,44 @@ public sealed class ApplyStepExecutorTests
     [Fact]
     public void Plain_zfs_and_zpool_changes_are_allowed()
     {
-        Assert.Null(ApplyStepExecutor.Refusal(["zfs", "destroy", "tank/a"]));
-        Assert.Null(ApplyStepExecutor.Refusal(["zpool", "create", "tank", "mirror", "/dev/disk/by-id/a", "/dev/disk/by-id/b"]));
+        Assert.Null(ApplyStepExecutor.Refusal(["zfs", "destroy", "--", "tank/a"]));
+        Assert.Null(ApplyStepExecutor.Refusal(["zpool", "create", "--", "tank", "mirror", "/dev/disk/by-id/a", "/dev/disk/by-id/b"]));
+    }
+
+    [Theory]
+    [InlineData("/etc", null)]
+    [InlineData("/var", null)]
+    [InlineData("/srv/dplaneos/db", "/srv/dplaneos")]
+    public async Task A_refused_mountpoint_never_reaches_zfs_even_when_the_plan_holds_it(string mountpoint, string? dataDir)
+    {
+        // The parser refuses these; apply checks again, so a plan built from anything else cannot mount over the system.
+        var desired = new DesiredState(1, [Tank], [new DesiredDataset("tank/a", Mountpoint: mountpoint), new DesiredDataset("tank/b", Mountpoint: mountpoint)], []);
+        var live = Datasets(Ds("tank/b", ("mountpoint", "/tank/b")));
+        var paths = PathPolicy.Create([], dataDir);
+        foreach (var id in new[] { "dataset:tank/a", "dataset:tank/b" })
+        {
+            var (executor, runner, _) = Executor(new SequenceReader(live), paths: paths);
+            var outcome = await executor.ExecuteAsync(desired, Planned(desired, live, id), CancellationToken.None);
+            Assert.Equal(StepStatus.Failed, outcome.Status);
+            Assert.Contains($"mountpoint '{mountpoint}' is refused", outcome.Message);
+            Assert.Empty(runner.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_share_path_is_never_written_to_the_include_file()
+    {
+        var share = new DesiredShare("keys", "/var/lib/dplaneos", false, [], "", true);
+        var desired = new DesiredState(1, [], [], [share]);
+        var (executor, runner, include) = Executor(new SequenceReader(LiveState.Empty));
+        await File.WriteAllTextAsync(include, "[other]\n\tpath = /other\n");
+
+        var outcome = await executor.ExecuteAsync(desired, Planned(desired, LiveState.Empty, "share:keys"), CancellationToken.None);
+
+        Assert.Equal(StepStatus.Failed, outcome.Status);
+        Assert.Contains("share path '/var/lib/dplaneos' is refused", outcome.Message);
+        Assert.Empty(runner.Calls);
+        Assert.Equal("[other]\n\tpath = /other\n", await File.ReadAllTextAsync(include));
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class LiveStateReaderTests
         "zpool status" => FromFixture("zfs-fuse/zpool-status-gitops-gcap.txt"),
         "zpool get all gcap" => FromFixture("zfs-fuse/zpool-get-all-pool.txt"),
         ZfsGetAll => FromFixture("zfs-fuse/zfs-get-Hp-gitops-properties-all.txt"),
-        ZfsGetAll + " -r gcap/nope" => FromFixture("zfs-fuse/zfs-get-Hp-gitops-missing-dataset-error.txt"),
+        ZfsGetAll + " -r -- gcap/nope" => FromFixture("zfs-fuse/zfs-get-Hp-gitops-missing-dataset-error.txt"),
         _ => (127, "", $"unexpected command {line}"),
     };
 
@@ -122,8 +122,8 @@ public sealed class LiveStateReaderTests
             "zpool status" => (0, status, ""),
             "zpool get all good bad" => (0, "", ""),
             ZfsGetAll => (1, "good\ttype\tfilesystem\t-\n", "cannot open 'bad': dataset does not exist"),
-            ZfsGetAll + " -r good" => (0, "good\ttype\tfilesystem\t-\ngood\tused\t100\t-\ngood/a\ttype\tfilesystem\t-\ngood/a\tused\t5\t-\n", ""),
-            ZfsGetAll + " -r bad" => (1, "", "cannot iterate filesystems: I/O error"),
+            ZfsGetAll + " -r -- good" => (0, "good\ttype\tfilesystem\t-\ngood\tused\t100\t-\ngood/a\ttype\tfilesystem\t-\ngood/a\tused\t5\t-\n", ""),
+            ZfsGetAll + " -r -- bad" => (1, "", "cannot iterate filesystems: I/O error"),
             _ => (127, "", line),
         }, out _).ReadAsync(CancellationToken.None);
 
@@ -141,7 +141,7 @@ public sealed class LiveStateReaderTests
         var live = await Reader(ZfsFuse, out var runner).ReadForAsync(ResourceKind.Dataset, "gcap/nope", CancellationToken.None);
         Assert.Empty(live.Datasets);
         Assert.Empty(live.ProbeFailures);
-        Assert.Equal([ZfsGetAll + " -r gcap/nope"], runner.Calls);
+        Assert.Equal([ZfsGetAll + " -r -- gcap/nope"], runner.Calls);
     }
 
     [Fact]

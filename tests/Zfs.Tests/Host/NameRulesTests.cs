@@ -38,6 +38,6 @@ public sealed class NameRulesTests
         Assert.Null(await zfs.DestroySnapshotAsync("tank", "s1", recursive: false));
         await Assert.ThrowsAsync<ArgumentException>(() => zfs.DestroySnapshotAsync("tank", "", recursive: true));
         await Assert.ThrowsAsync<ArgumentException>(() => zfs.SnapshotAsync("-f", "s1", recursive: true));
-        Assert.Equal(["zfs snapshot -r tank/a@s1", "zfs destroy tank@s1"], runner.Calls);
+        Assert.Equal(["zfs snapshot -r -- tank/a@s1", "zfs destroy -- tank@s1"], runner.Calls);
     }
 }

@@ -31,11 +31,11 @@ public sealed class PreUpgradeSnapshotterTests
     {
         var (snapshotter, runner) = Build(line => line switch
         {
-            $"zfs snapshot -r tank@{Now}" => (1, "", $"cannot create snapshot 'tank@{Now}': out of space\n"),
-            $"zfs snapshot -r backup@{Now}" => (0, "", ""),
-            "zfs get -Hp -o name,property,value,source creation,used -r backup" =>
+            $"zfs snapshot -r -- tank@{Now}" => (1, "", $"cannot create snapshot 'tank@{Now}': out of space\n"),
+            $"zfs snapshot -r -- backup@{Now}" => (0, "", ""),
+            "zfs get -Hp -o name,property,value,source creation,used -r -- backup" =>
                 (0, Listing("backup", Now, "pre-upgrade-20200101T000000Z", "manual"), ""),
-            "zfs destroy -r backup@pre-upgrade-20200101T000000Z" => (0, "", ""),
+            "zfs destroy -r -- backup@pre-upgrade-20200101T000000Z" => (0, "", ""),
             _ => null,
         });
 
@@ -45,7 +45,7 @@ public sealed class PreUpgradeSnapshotterTests
         var tank = run.Pools.Single(p => p.Pool == "tank");
         Assert.False(tank.Taken);
         Assert.Contains("out of space", tank.SnapshotError);
-        Assert.DoesNotContain(runner.Calls, c => c.Contains("-r tank") && !c.StartsWith("zfs snapshot", StringComparison.Ordinal));
+        Assert.DoesNotContain(runner.Calls, c => c.Contains("-r -- tank") && !c.StartsWith("zfs snapshot", StringComparison.Ordinal));
         var backup = run.Pools.Single(p => p.Pool == "backup");
         Assert.Equal([new SnapshotTarget("backup", "pre-upgrade-20200101T000000Z")], backup.Removed);
         Assert.DoesNotContain(runner.Calls, c => c.Contains("destroy") && c.Contains("manual"));
@@ -56,12 +56,12 @@ public sealed class PreUpgradeSnapshotterTests
     {
         var (snapshotter, _) = Build(line => line switch
         {
-            _ when line.StartsWith("zfs snapshot -r ", StringComparison.Ordinal) => (0, "", ""),
-            "zfs get -Hp -o name,property,value,source creation,used -r tank" =>
+            _ when line.StartsWith("zfs snapshot -r -- ", StringComparison.Ordinal) => (0, "", ""),
+            "zfs get -Hp -o name,property,value,source creation,used -r -- tank" =>
                 (0, Listing("tank", Now, "pre-upgrade-20200101T000000Z", "pre-upgrade-20190101T000000Z"), ""),
-            "zfs get -Hp -o name,property,value,source creation,used -r backup" => (0, Listing("backup", Now), ""),
-            "zfs destroy -r tank@pre-upgrade-20190101T000000Z" => (1, "", "cannot destroy: dataset is busy\n"),
-            "zfs destroy -r tank@pre-upgrade-20200101T000000Z" => (0, "", ""),
+            "zfs get -Hp -o name,property,value,source creation,used -r -- backup" => (0, Listing("backup", Now), ""),
+            "zfs destroy -r -- tank@pre-upgrade-20190101T000000Z" => (1, "", "cannot destroy: dataset is busy\n"),
+            "zfs destroy -r -- tank@pre-upgrade-20200101T000000Z" => (0, "", ""),
             _ => null,
         });
 

@@ -24,6 +24,6 @@ public sealed partial class JournalBundleSection([FromKeyedServices(SupportBundl
             bundle.CommandTimeout, skipWhenNotInstalled: true);
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9_.:@\\][A-Za-z0-9_.:@\\-]*$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[A-Za-z0-9_.:@\\][A-Za-z0-9_.:@\\-]*\z")]
     private static partial System.Text.RegularExpressions.Regex UnitName();
 }

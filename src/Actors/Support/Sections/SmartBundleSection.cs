@@ -27,9 +27,9 @@ public sealed class SmartBundleSection(
         foreach (var device in view.DevicePaths.Order(StringComparer.Ordinal))
         {
             // Only block devices under /dev reach smartctl (the read model resolved them so).
-            if (!device.StartsWith("/dev/", StringComparison.Ordinal) || device.Contains("..", StringComparison.Ordinal)) continue;
+            if (DPlaneOS.Zfs.NameRules.DevicePathError(device) is not null) continue;
             var name = device["/dev/".Length..].Replace('/', '_');
-            yield return BundleEntries.Command(runner, $"smart/{name}.json", [tools.Smartctl, "--json", "-a", device], options.Smart.PerDiskTimeout);
+            yield return BundleEntries.Command(runner, $"smart/{name}.json", [tools.Smartctl, "--json", "-a", "--", device], options.Smart.PerDiskTimeout);
         }
     }
 }

@@ -7,10 +7,11 @@ namespace DPlaneOS.Zfs.GitOps.Apply;
 /// <see cref="IApplyStepExecutor"/> on the host. Per step: re-read that object's live state,
 /// re-plan it, decide (<see cref="StepDecision"/>), run only ZFS commands (never <c>zpool destroy</c>)
 /// or rewrite the Samba include, then re-read and confirm the object converged. The whole step
-/// shares one deadline (<paramref name="stepTimeout"/>).
+/// shares one deadline (<paramref name="stepTimeout"/>). No mountpoint and no share path that
+/// <paramref name="paths"/> refuses is ever used, whatever the plan holds (the parser refuses them first).
 /// </summary>
 public sealed class ApplyStepExecutor(
-    ICommandRunner runner, ILiveStateReader reader, SambaIncludeWriter shares, HostTools tools, TimeSpan stepTimeout) : IApplyStepExecutor
+    ICommandRunner runner, ILiveStateReader reader, SambaIncludeWriter shares, HostTools tools, TimeSpan stepTimeout, PathPolicy paths) : IApplyStepExecutor
 {
     private const int BusyAttempts = 3;
     private static readonly TimeSpan BusyPause = TimeSpan.FromSeconds(1);
@@ -59,9 +60,10 @@ public sealed class ApplyStepExecutor(
 
     private async Task<string?> RunCommandsAsync(IReadOnlyList<IReadOnlyList<string>> commands, List<string> commandsRun, CancellationToken cancellationToken)
     {
+        // Every command is checked before the first runs: a step is not left half done by a refusal.
+        if (commands.Select(c => Refusal(c) ?? MountpointRefusal(c)).FirstOrDefault(r => r is not null) is { } refusal) return refusal;
         foreach (var command in commands)
         {
-            if (Refusal(command) is { } refused) return refused;
             List<string> argv = [command[0] == "zpool" ? tools.Zpool : tools.Zfs, .. command.Skip(1)];
             for (var attempt = 1; ; attempt++)
             {
@@ -91,14 +93,24 @@ public sealed class ApplyStepExecutor(
             return $"refused to run '{string.Join(' ', command)}': apply runs only zpool and zfs commands";
         if (command[0] == "zpool" && command[1] is "destroy" or "export" or "labelclear")
             return $"refused to run '{string.Join(' ', command)}': pools are never destroyed or exported by apply";
-        if (command[0] == "zfs" && command[1] == "destroy" && command.Skip(2).Any(a => a.StartsWith('-')))
-            return $"refused to run '{string.Join(' ', command)}': apply destroys one dataset at a time, without flags";
+        if (command[0] == "zfs" && command[1] == "destroy" && !(command is [_, _, "--", var dataset] && NameRules.CheckDatasetName(dataset) is null))
+            return $"refused to run '{string.Join(' ', command)}': apply destroys one dataset at a time, without flags ('zfs destroy -- <dataset>')";
         return null;
     }
+
+    /// <summary>A <c>mountpoint=</c> assignment (zfs create -o, zfs set) at a path the policy refuses.</summary>
+    private string? MountpointRefusal(IReadOnlyList<string> command) =>
+        command.Where(a => a.StartsWith("mountpoint=/", StringComparison.Ordinal))
+            .Select(a => a["mountpoint=".Length..])
+            .Select(path => paths.Refusal(path) is { } why ? $"refused to run '{string.Join(' ', command)}': mountpoint '{path}' is refused: {why}" : null)
+            .FirstOrDefault(r => r is not null);
 
     private Task<string?> ApplyShareAsync(DesiredState scope, PlanItem planned, List<string> commandsRun, CancellationToken cancellationToken)
     {
         var wanted = scope.Shares.FirstOrDefault();
+        if (wanted is not null && planned.Action != PlanAction.Delete
+            && (paths.Refusal(wanted.Path) is { } why ? $"share path '{wanted.Path}' is refused: {why}" : MountTrees.SharePathSyntaxError(wanted.Path)) is { } refused)
+            return Task.FromResult<string?>($"refused to write share '{wanted.Name}': {refused}");
         return shares.ChangeAsync(current =>
         {
             var others = current.Where(s => !string.Equals(s.Name, planned.Name, StringComparison.OrdinalIgnoreCase));

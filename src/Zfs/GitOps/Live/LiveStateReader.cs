@@ -103,7 +103,7 @@ public sealed class LiveStateReader(ICommandRunner runner, IZpool zpool, ISmbSta
         if (root is not null)
         {
             if (NameRules.CheckDatasetName(root) is { } invalid) return Probe<LiveDataset>.Failed(ProbeFailure.ZfsGet(root, invalid));
-            command.AddRange(["-r", root]);
+            command.AddRange(["-r", "--", root]);
         }
 
         var run = await runner.RunAsync(command, tools.Timeout, cancellationToken).ConfigureAwait(false);
