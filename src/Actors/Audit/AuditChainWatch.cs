@@ -56,11 +56,8 @@ public sealed class AuditChainWatch : ReceiveActor, IWithTimers
 
     protected override void PreStart() => Self.Tell(Protocol.Tick.Instance);
 
-    protected override void PostStop()
-    {
-        _stopping.Cancel();
-        _stopping.Dispose();
-    }
+    // Not disposed: a check still running may hold the token.
+    protected override void PostStop() => _stopping.Cancel();
 
     private void Idle()
     {
@@ -92,7 +89,7 @@ public sealed class AuditChainWatch : ReceiveActor, IWithTimers
         Receive<Protocol.Verified>(verified =>
         {
             (_tracker, var events) = _tracker.Observe(verified.Verification, _subject, _node, _time.GetUtcNow());
-            if (!verified.Verification.Valid) _log.Warning("Audit chain check: {0}", verified.Verification.Reason);
+            if (events.Any(e => e.Type == AuditChainTracker.Broken)) _log.Error("The audit chain is broken: {0}", verified.Verification.Reason);
             // Scheduled first: whoever sees audit.chain.checked can count on the next check being due.
             Next();
             foreach (var e in events) _mediator.Tell(new Publish(MonitorBus.Topic, e));
