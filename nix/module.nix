@@ -227,6 +227,9 @@ in
         environment = {
           DOTNET_CLI_TELEMETRY_OPTOUT = "1";
           DOTNET_NOLOGO = "1";
+          # No runtime diagnostics socket (/tmp/dotnet-diagnostic-*): the daemon listens on its
+          # HTTP address only.
+          DOTNET_EnableDiagnostics = "0";
         };
         serviceConfig = {
           # The daemon reports READY=1 itself once the host has started

@@ -51,7 +51,7 @@ public static class Program
 
             // Warm-up (JIT, buffers, thread pool), not measured.
             await RunPhaseAsync(system, fleet, Math.Min(events, 100), rate, deadline, stalled: null);
-            // What the daemon and the idle clients burn with no events (cluster gossip, timers, keep-alives).
+            // What the daemon and the idle clients burn with no events (timers, keep-alives).
             var idleBefore = Process.GetCurrentProcess().TotalProcessorTime;
             await Task.Delay(TimeSpan.FromSeconds(5));
             IdleCpuPerSecond = (Process.GetCurrentProcess().TotalProcessorTime - idleBefore) / 5;

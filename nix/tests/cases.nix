@@ -129,6 +129,8 @@ in
     let sc = unit.serviceConfig; in
     expect (sc.Type == "notify" && sc.NotifyAccess == "main" && sc.WatchdogSec == "30s"
       && sc.Restart == "on-failure") (show sc);
+  "module unit opens no runtime diagnostics socket" =
+    expect ((unit.environment.DOTNET_EnableDiagnostics or null) == "0") (show unit.environment);
   "module watchdogSec=0 turns the watchdog off" =
     let r = daemon { services.dplaneos = { sshKeys = [ key ]; watchdogSec = 0; }; };
         sc = r.config.systemd.services.dplaned.serviceConfig;

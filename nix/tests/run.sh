@@ -13,6 +13,13 @@ PASSED=0
 FAILED=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dplaneos-nix-tests.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+# These checks only evaluate and hash, never build: no build users are needed. A machine with
+# nix installed but no nixbld group would otherwise print a warning on every call.
+export NIX_CONFIG='build-users-group =
+experimental-features = nix-command'
+# A nix command's result is its stdout only; its stderr (warnings, errors) lands in NIX_ERR and
+# is shown when a check fails, never parsed as a result.
+NIX_ERR="$WORK/nix.err"
 
 pass() { echo "PASS $1"; PASSED=$((PASSED + 1)); }
 fail() { echo "FAIL $1: $2"; FAILED=$((FAILED + 1)); }
@@ -50,21 +57,37 @@ while IFS= read -r f; do
 done < <(find "$NIXDIR" -name '*.sh' -type f | sort)
 
 # --- evaluation cases (tests/cases.nix) -------------------------------------
+case_count() { (cd "$HERE" && nix-instantiate --eval --strict -E 'builtins.length (builtins.attrNames (import ./cases.nix))' 2>"$NIX_ERR"); }
+# prints ["<name>",<result>]; case names contain no double quotes
+eval_case() {
+  (cd "$HERE" && nix-instantiate --eval --strict --json -E \
+    "let c = import ./cases.nix; n = builtins.elemAt (builtins.attrNames c) $1; in [ n (c.\${n}) ]" 2>"$NIX_ERR")
+}
 if [ "$HAVE_NIX" = 1 ]; then
-  if count=$(cd "$HERE" && nix-instantiate --eval --strict -E 'builtins.length (builtins.attrNames (import ./cases.nix))' 2>&1) &&
-    [[ "$count" =~ ^[0-9]+$ ]]; then
+  if count=$(case_count) && [[ "$count" =~ ^[0-9]+$ ]]; then
     for ((i = 0; i < count; i++)); do
-      # prints ["<name>",<result>]; case names contain no double quotes
-      out=$(cd "$HERE" && nix-instantiate --eval --strict --json -E \
-        "let c = import ./cases.nix; n = builtins.elemAt (builtins.attrNames c) $i; in [ n (c.\${n}) ]" 2>&1)
+      out=$(eval_case "$i")
       if [[ "$out" =~ ^\[\"([^\"]*)\",(.*)\]$ ]]; then
         if [ "${BASH_REMATCH[2]}" = true ]; then pass "eval ${BASH_REMATCH[1]}"; else fail "eval ${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"; fi
       else
-        fail "eval case #$i" "$(oneline <<<"$out")"
+        fail "eval case #$i" "$(oneline <<<"$out") $(oneline <"$NIX_ERR")"
       fi
     done
+    # A nix that warns on stderr (as one without the nixbld group does on a new machine) must
+    # give the same results: only stdout is read.
+    mkdir -p "$WORK/warning-nix"
+    printf '#!/usr/bin/env bash\necho "warning: the group '"'"'nixbld'"'"' specified in '"'"'build-users-group'"'"' does not exist" >&2\nexec %q "$@"\n' \
+      "$(command -v nix-instantiate)" >"$WORK/warning-nix/nix-instantiate"
+    chmod +x "$WORK/warning-nix/nix-instantiate"
+    plain=$(eval_case 0)
+    if warned_count=$(PATH="$WORK/warning-nix:$PATH" case_count) && [ "$warned_count" = "$count" ] &&
+      [ "$(PATH="$WORK/warning-nix:$PATH" eval_case 0)" = "$plain" ] && grep -q '^warning: ' "$NIX_ERR"; then
+      pass "eval results ignore warnings nix prints on stderr"
+    else
+      fail "eval results ignore warnings nix prints on stderr" "count '$(oneline <<<"${warned_count:-}")' vs '$count'"
+    fi
   else
-    fail "eval cases.nix" "$(oneline <<<"$count")"
+    fail "eval cases.nix" "$(oneline <<<"$count") $(oneline <"$NIX_ERR")"
   fi
 else
   fail "eval cases.nix" "nix-instantiate missing"
@@ -225,10 +248,10 @@ if [ "$HAVE_JQ" = 1 ] && [ "$HAVE_DOTNET" = 1 ] && [ "$HAVE_NIX" = 1 ] && [ -f "
     fi
     pkgdir=$(jq -r '.packageFolders | keys[0]' "${assets[0]}")
     mapfile -t files < <(jq -r --arg d "${pkgdir%/}" '.[] | (.pname | ascii_downcase) as $i | "\($d)/\($i)/\(.version)/\($i).\(.version).nupkg"' "$DEPS")
-    if hashes=$(nix_sri "${files[@]}" 2>&1) && [ "$hashes" = "$(jq -r '.[].hash' "$DEPS")" ]; then
+    if hashes=$(nix_sri "${files[@]}" 2>"$NIX_ERR") && [ "$hashes" = "$(jq -r '.[].hash' "$DEPS")" ]; then
       pass "deps.json hashes equal Nix's sha256 of each restored .nupkg"
     else
-      fail "deps.json hashes equal Nix's sha256 of each restored .nupkg" "$(oneline <<<"$hashes")"
+      fail "deps.json hashes equal Nix's sha256 of each restored .nupkg" "$(oneline <<<"$hashes") $(oneline <"$NIX_ERR")"
     fi
   fi
 else

@@ -68,14 +68,32 @@ run_timeout() {
     timeout --kill-after=5 "$secs" "$@"
 }
 
-# pid_alive <pidfile> - true if the pidfile names a live process; prints the pid.
+# pid_alive <pidfile> - true if the pidfile names a live process that was already running when
+# the pidfile was written; prints the pid. A pidfile left in $LAB_ROOT (under /var/tmp, which
+# survives a reboot) can name a pid that an unrelated, younger process now has: that one is
+# neither "already running" nor ours to kill.
 pid_alive() {
-    local f="$1" pid
+    local f="$1" pid started written
     [[ -s "$f" ]] || return 1
     pid="$(tr -dc '0-9' <"$f")"
     [[ -n "$pid" ]] || return 1
     proc_alive "$pid" || return 1
+    started="$(proc_start_epoch "$pid")" || return 1
+    written="$(stat -c %Y "$f")" || return 1
+    # start times are in clock ticks since boot, boot time in whole seconds: allow 2 s
+    ((started <= written + 2)) || return 1
     printf '%s\n' "$pid"
+}
+
+# proc_start_epoch <pid> - when the process started, in seconds since the epoch.
+proc_start_epoch() {
+    local ticks boot hz
+    # field 22 of stat, counted after the command name (which may contain spaces)
+    ticks="$(sed -E 's/^.*\) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $20 }')" || return 1
+    [[ -n "$ticks" ]] || return 1
+    boot="$(awk '/^btime / { print $2 }' /proc/stat)"
+    hz="$(getconf CLK_TCK)"
+    printf '%s\n' $((boot + ticks / hz))
 }
 
 # proc_alive <pid> - true if the process exists and is not a zombie.

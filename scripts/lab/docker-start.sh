@@ -21,6 +21,10 @@ if pid="$(pid_alive "$DOCKER_PIDFILE")"; then
     log "dockerd already running (pid $pid)"
 else
     rm -f "$DOCKER_SOCK" "$DOCKER_PIDFILE"
+    # dockerd trusts a containerd pidfile in its exec root: a stale one (after a reboot) makes it
+    # wait for a containerd that is not there ("timeout waiting for containerd to start").
+    cpid_file="$DOCKER_ROOT/exec/containerd/containerd.pid"
+    pid_alive "$cpid_file" >/dev/null || rm -f "$cpid_file"
     log "starting dockerd (socket $DOCKER_SOCK, log $DOCKER_LOG)"
     # Own --exec-root: two daemons sharing the default one fail with
     # "timeout waiting for containerd". No bridge: lab containers use --network none.

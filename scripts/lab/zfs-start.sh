@@ -63,6 +63,10 @@ rm -f "$ZFS_FUSE_PIDFILE"
 [[ -e /dev/fuse ]] || modprobe fuse 2>/dev/null || true
 [[ -e /dev/fuse ]] || die "/dev/fuse missing"
 
+# zfs-fuse takes its lock in /var/lock/zfs and exits 1 without a word when /var/lock is missing
+# (a container or chroot whose /run was never populated by systemd-tmpfiles).
+mkdir -p "$(readlink -m /var/lock)"
+
 log "starting zfs-fuse (log $ZFS_FUSE_LOG, pidfile $ZFS_FUSE_PIDFILE)"
 # Detached from this shell: own session, no terminal, stdin from /dev/null.
 nohup setsid zfs-fuse --no-daemon --pidfile "$ZFS_FUSE_PIDFILE" \

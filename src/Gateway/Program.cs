@@ -162,6 +162,10 @@ public class Program
         var tokens = app.Services.GetRequiredService<ApiTokenStore>();
         var log = app.Services.GetRequiredService<ILogger<Program>>();
         log.LogInformation("dplaned starting; data dir {DataDir}; database {Database}", options.DataDir, PersistenceSettings.From(options).Description);
+        // A warning, not a refused start: a node that runs alone still guards its pools, one that does not start guards nothing.
+        if (app.Configuration.GetSection($"{DPlaneOSOptions.Section}:Cluster").Exists())
+            log.LogWarning("The settings {Section}:Cluster:* are ignored: this version has no fleet, so the node runs on its own and " +
+                           "opens no port but its HTTP one; fleet settings arrive with the fleet", DPlaneOSOptions.Section);
         if (tokens.CreatedAdminToken)
             log.LogWarning("Created the admin API token; its clear text is in {TokenFile} (mode 0600), read it once and keep it safe",
                 Path.Combine(options.DataDir, ApiTokenStore.ClearTokenFileName));

@@ -1,26 +1,22 @@
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using DPlaneOS.Actors.Events;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Tests;
 
 /// <summary>
-/// A TestKit whose system is a one-node cluster, so actors publish on the real <see cref="MonitorBus"/>
-/// (DistributedPubSub) and tests read what they published from a subscribed probe.
+/// A TestKit in which actors publish on the real <see cref="MonitorBus"/> (the system's <see cref="LocalBus"/>)
+/// and tests read what they published from a subscribed probe.
 /// </summary>
 public abstract class MonitorBusTestKit : TestKit
 {
     private const string Config = """
-        akka.actor.provider = cluster
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
         akka.loglevel = INFO
         """;
 
     protected MonitorBusTestKit() : base(Config)
     {
-        var cluster = Akka.Cluster.Cluster.Get(Sys);
-        cluster.Join(cluster.SelfAddress);
     }
 
     /// <summary>A probe subscribed to the monitor topic; returns once the subscription is live.</summary>

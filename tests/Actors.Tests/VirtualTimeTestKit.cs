@@ -1,24 +1,21 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using DPlaneOS.Actors.Events;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Tests;
 
 /// <summary>
-/// A TestKit on virtual time (Akka's TestScheduler drives every timer), with the cluster provider so
-/// the real <see cref="MonitorBus"/> (DistributedPubSub) works, an in-memory journal, and the daemon's
+/// A TestKit on virtual time (Akka's TestScheduler drives every timer), with the real
+/// <see cref="MonitorBus"/> (the system's <see cref="LocalBus"/>), an in-memory journal, and the daemon's
 /// own HOCON (the stable-name serializer bindings).
 /// </summary>
 public abstract class VirtualTimeTestKit() : TestKit(VirtualTimeConfig)
 {
     private static Config VirtualTimeConfig =>
         ConfigurationFactory.ParseString("""
-            akka.actor.provider = cluster
-            akka.remote.dot-netty.tcp.hostname = 127.0.0.1
-            akka.remote.dot-netty.tcp.port = 0
             akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
             akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
             akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
@@ -31,8 +28,7 @@ public abstract class VirtualTimeTestKit() : TestKit(VirtualTimeConfig)
     protected TestProbe MonitorProbe()
     {
         var probe = CreateTestProbe();
-        // The ack goes to the sender; outside an actor that would be the TestActor.
-        DistributedPubSub.Get(Sys).Mediator.Tell(new Subscribe(MonitorBus.Topic, probe.Ref), probe.Ref);
+        MonitorBus.Subscribe(Sys, probe.Ref);
         probe.ExpectMsg<SubscribeAck>();
         return probe;
     }

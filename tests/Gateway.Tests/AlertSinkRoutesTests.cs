@@ -147,6 +147,55 @@ public sealed class AlertSinkRoutesTests
     }
 
     [Fact]
+    public async Task A_webhook_moved_to_another_origin_says_its_secret_and_masked_headers_are_gone()
+    {
+        await using var daemon = await DaemonFixture.StartAsync(new FakeZpool());
+        var client = daemon.Client(daemon.Token);
+        var created = await ReadJson(await client.PostAsync("/api/alerts/webhooks", Json($$"""
+            {"name":"ops","url":"https://hooks.example/a","headers":{"X-Token":"header-token-value"},"secret":"{{Secret}}"}
+            """)));
+        var id = created.GetProperty("id").GetInt32();
+
+        var edited = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(await client.GetStringAsync($"/api/alerts/webhooks/{id}"))!;
+        edited["url"] = JsonSerializer.SerializeToElement("https://hooks.example:443/b");
+        var samePlace = await ReadJson(await client.PutAsync($"/api/alerts/webhooks/{id}", Json(JsonSerializer.Serialize(edited))));
+        Assert.True(samePlace.GetProperty("hasSecret").GetBoolean());
+        Assert.Equal("********", samePlace.GetProperty("headers").GetProperty("X-Token").GetString());
+
+        edited["url"] = JsonSerializer.SerializeToElement("https://elsewhere.example/b");
+        var moved = await client.PutAsync($"/api/alerts/webhooks/{id}", Json(JsonSerializer.Serialize(edited)));
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        var movedJson = await ReadJson(moved);
+        Assert.False(movedJson.GetProperty("hasSecret").GetBoolean());
+        Assert.Empty(movedJson.GetProperty("headers").EnumerateObject());
+        var read = await client.GetFromJsonAsync<JsonElement>($"/api/alerts/webhooks/{id}");
+        Assert.False(read.GetProperty("hasSecret").GetBoolean());
+        Assert.Empty(read.GetProperty("headers").EnumerateObject());
+    }
+
+    [Fact]
+    public async Task Smtp_auth_over_security_none_is_a_400_naming_the_username_and_why_and_changes_nothing()
+    {
+        await using var daemon = await DaemonFixture.StartAsync(new FakeZpool());
+        var client = daemon.Client(daemon.Token);
+        var before = await client.GetStringAsync("/api/alerts/smtp");
+
+        var problem = await Problem(await client.PutAsync("/api/alerts/smtp", Json("""
+            {"host":"relay.lan","port":25,"security":"none","username":"alerts","password":"smtp-password-1",
+             "from":"nas@example.net","recipients":["ops@example.net"]}
+            """)), HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        Assert.Equal(["username"], errors.EnumerateObject().Select(p => p.Name));
+        Assert.Contains("in the clear", errors.GetProperty("username")[0].GetString());
+        Assert.Equal(before, await client.GetStringAsync("/api/alerts/smtp"));
+
+        var plain = await client.PutAsync("/api/alerts/smtp", Json("""
+            {"host":"relay.lan","port":25,"security":"none","from":"nas@example.net","recipients":["ops@example.net"]}
+            """));
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+    }
+
+    [Fact]
     public async Task The_api_description_lists_the_alert_routes()
     {
         await using var daemon = await DaemonFixture.StartAsync(new FakeZpool());

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using DPlaneOS.Actors.Events;
 using System.Net.Http.Json;
@@ -93,12 +94,17 @@ public sealed class SmtpDeliveryTests
         Assert.True((await server.WaitForMailsAsync(1, Within)).Single().Secure);
     }
 
+    /// <summary>STARTTLS to a lab server with a self-signed certificate, pinned: AUTH is only ever offered over TLS.</summary>
+    private static string Pinned(LabSmtpServer server, X509Certificate2 certificate, string credentials) =>
+        Settings(server.Port, "starttls", $$""",{{credentials}},"trustedCertificateThumbprint":"{{certificate.GetCertHashString(HashAlgorithmName.SHA256)}}" """);
+
     [Fact]
     public async Task A_masked_password_sent_back_keeps_the_stored_one_and_the_server_sees_the_original()
     {
-        await using var server = await LabSmtpServer.StartAsync(credentials: ("alerts", "the-original-password"));
+        using var certificate = LabSmtpServer.SelfSignedCertificate();
+        await using var server = await LabSmtpServer.StartAsync(certificate, ("alerts", "the-original-password"));
         await using var daemon = await AlertDaemon.StartAsync();
-        await daemon.PutSmtpAsync(Settings(server.Port, "none", ""","username":"alerts","password":"the-original-password" """));
+        await daemon.PutSmtpAsync(Pinned(server, certificate, "\"username\":\"alerts\",\"password\":\"the-original-password\""));
 
         // The settings page: GET, change a field, PUT everything back, masked password included.
         var shown = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(await daemon.Client(daemon.Token).GetStringAsync("/api/alerts/smtp"))!;
@@ -109,16 +115,42 @@ public sealed class SmtpDeliveryTests
 
         var result = await daemon.PostForJsonAsync("/api/alerts/smtp/test");
         Assert.True(result.GetProperty("delivered").GetBoolean(), result.ToString());
-        Assert.Equal(new SmtpAuthAttempt("alerts", "the-original-password", false), server.Authentications.Single());
+        Assert.Equal(new SmtpAuthAttempt("alerts", "the-original-password", true), server.Authentications.Single());
         Assert.Equal(["ops@example.net"], (await server.WaitForMailsAsync(1, Within)).Single().Recipients);
+    }
+
+    [Fact]
+    public async Task Settings_moved_to_another_server_never_send_it_the_stored_password()
+    {
+        using var certificate = LabSmtpServer.SelfSignedCertificate();
+        await using var first = await LabSmtpServer.StartAsync(certificate, ("alerts", "password-for-the-first"));
+        await using var second = await LabSmtpServer.StartAsync(certificate, ("alerts", "password-for-the-first"));
+        await using var daemon = await AlertDaemon.StartAsync();
+        await daemon.PutSmtpAsync(Pinned(first, certificate, "\"username\":\"alerts\",\"password\":\"password-for-the-first\""));
+        Assert.True((await daemon.PostForJsonAsync("/api/alerts/smtp/test")).GetProperty("delivered").GetBoolean());
+        Assert.Equal(new SmtpAuthAttempt("alerts", "password-for-the-first", true), first.Authentications.Single());
+
+        // The form round trip with only the port changed: the masked password is not carried over.
+        var shown = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(await daemon.Client(daemon.Token).GetStringAsync("/api/alerts/smtp"))!;
+        shown["port"] = JsonSerializer.SerializeToElement(second.Port);
+        var saved = await daemon.PutSmtpAsync(JsonSerializer.Serialize(shown));
+        Assert.False(saved.GetProperty("hasPassword").GetBoolean());
+
+        var result = await daemon.PostForJsonAsync("/api/alerts/smtp/test");
+        Assert.False(result.GetProperty("delivered").GetBoolean(), result.ToString());
+        Assert.StartsWith("no password stored for user 'alerts'", result.GetProperty("error").GetString());
+        Assert.Empty(second.Authentications);
+        Assert.Empty(second.Mails);
+        Assert.Single(first.Authentications);
     }
 
     [Fact]
     public async Task A_wrong_password_is_reported_with_the_servers_answer()
     {
-        await using var server = await LabSmtpServer.StartAsync(credentials: ("alerts", "right"));
+        using var certificate = LabSmtpServer.SelfSignedCertificate();
+        await using var server = await LabSmtpServer.StartAsync(certificate, ("alerts", "right"));
         await using var daemon = await AlertDaemon.StartAsync();
-        await daemon.PutSmtpAsync(Settings(server.Port, "none", ""","username":"alerts","password":"wrong" """));
+        await daemon.PutSmtpAsync(Pinned(server, certificate, "\"username\":\"alerts\",\"password\":\"wrong\""));
         var result = await daemon.PostForJsonAsync("/api/alerts/smtp/test");
         Assert.False(result.GetProperty("delivered").GetBoolean());
         Assert.Contains("authentication failed", result.GetProperty("error").GetString());

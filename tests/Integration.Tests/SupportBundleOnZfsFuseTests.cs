@@ -136,6 +136,61 @@ public sealed partial class SupportBundleOnZfsFuseTests
     }
 
     [Fact]
+    public async Task The_stored_webhook_and_smtp_secrets_are_read_from_the_actors_and_masked_in_every_form()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("dplaned-bundle-").FullName;
+        var token = CreateToken(dataDir);
+        var webhookSecret = "whsec-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var headerValue = "hdr-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var smtpPassword = "Smtp+" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
+        var urlToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+        var url = $"https://hooks.slack.com/services/T000/B000/{urlToken}";
+        string[] leaks =
+        [
+            webhookSecret, B64(webhookSecret), Hex(webhookSecret),
+            headerValue, B64(headerValue), Hex(headerValue),
+            smtpPassword, B64(smtpPassword), Hex(smtpPassword),
+            url,
+        ];
+        // A careless log line about each of them, as journalctl would show it.
+        var journal = Script(dataDir, "journalctl", string.Concat(leaks.Select(l => $"echo 'leak {l}'\n")));
+
+        await using var daemon = await DaemonFixture.StartAsync(dataDir: dataDir, settings: new Dictionary<string, string>
+        {
+            ["DPlaneOS:SupportBundle:JournalctlPath"] = journal,
+        });
+        var client = daemon.Client(token);
+        var created = await client.PostAsync("/api/alerts/webhooks", new StringContent($$"""
+            {"name":"chat","url":"{{url}}","secret":"{{webhookSecret}}","headers":{"X-Api-Code":"{{headerValue}}"},"events":["nothing.*"]}
+            """, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var smtp = await client.PutAsync("/api/alerts/smtp", new StringContent($$"""
+            {"host":"127.0.0.1","port":2587,"security":"starttls","username":"alerts","password":"{{smtpPassword}}",
+             "from":"nas@example.net","recipients":["ops@example.net"],"enabled":false}
+            """, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, smtp.StatusCode);
+
+        using var response = await PostBundleAsync(client);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var archive = await BundleArchive.ReadAsync(await response.Content.ReadAsStreamAsync());
+
+        var secrets = Forms("webhook secret", Encoding.UTF8.GetBytes(webhookSecret))
+            .Concat(Forms("header value", Encoding.UTF8.GetBytes(headerValue)))
+            .Concat(Forms("smtp password", Encoding.UTF8.GetBytes(smtpPassword)))
+            .Append(("url token", Encoding.UTF8.GetBytes(urlToken)));
+        foreach (var (form, bytes) in secrets)
+            Assert.True(archive.IndexOf(bytes) < 0, $"the bundle contains the {form}");
+        var journalText = archive.File("logs/dplaned-journal.txt").Text;
+        Assert.Equal(leaks.Length, Regex.Matches(journalText, @"leak \[REDACTED:[A-Za-z0-9.-]+\]\n").Count);
+        foreach (var label in new[] { "webhook-1-secret", "webhook-1-header-X-Api-Code", "webhook-1-url", "smtp-password" })
+            Assert.Contains($"[REDACTED:{label}]", journalText);
+        // The audit tail has the webhook's creation, with the URL's origin and no header value.
+        var audit = archive.File("audit/records.json").Text;
+        Assert.Contains("POST /api/alerts/webhooks", audit);
+        Assert.Contains("\"https://hooks.slack.com\"", audit);
+    }
+
+    [Fact]
     public async Task A_missing_tool_and_a_hung_one_become_error_entries_and_the_bundle_still_completes()
     {
         var dataDir = Directory.CreateTempSubdirectory("dplaned-bundle-").FullName;

@@ -207,6 +207,43 @@ public sealed class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task A_webhook_re_pointed_at_another_receiver_sends_it_neither_the_old_secret_nor_the_old_headers()
+    {
+        const string headerValue = "Bearer header-only-for-receiver-a";
+        await using var first = await WebhookReceiver.StartAsync();
+        await using var second = await WebhookReceiver.StartAsync();
+        await using var daemon = await AlertDaemon.StartAsync();
+        var id = await daemon.CreateWebhookAsync($$$"""
+            {"name":"moving","url":"{{{first.Url}}}","secret":"{{{Secret}}}","headers":{"Authorization":"{{{headerValue}}}","X-Team":"storage"}}
+            """);
+        Assert.True((await daemon.PostForJsonAsync($"/api/alerts/webhooks/{id}/test")).GetProperty("delivered").GetBoolean());
+        var atFirst = first.Requests.Single();
+        AssertSigned(atFirst, Secret);
+        Assert.Equal(headerValue, atFirst.Header("Authorization"));
+
+        // A client round-tripping GET: header values come back masked, the secret is absent.
+        var edited = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(
+            await daemon.Client(daemon.Token).GetStringAsync($"/api/alerts/webhooks/{id}"))!;
+        Assert.False(edited.ContainsKey("secret"));
+        Assert.Equal("********", edited["headers"].GetProperty("Authorization").GetString());
+        edited["url"] = JsonSerializer.SerializeToElement(second.Url);
+        var put = await daemon.Client(daemon.Token).PutAsync($"/api/alerts/webhooks/{id}", AlertDaemon.Json(JsonSerializer.Serialize(edited)));
+        var saved = JsonDocument.Parse(await put.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(put.IsSuccessStatusCode, saved.ToString());
+        Assert.False(saved.GetProperty("hasSecret").GetBoolean());
+
+        Assert.True((await daemon.PostForJsonAsync($"/api/alerts/webhooks/{id}/test")).GetProperty("delivered").GetBoolean());
+        var atSecond = second.Requests.Single();
+        Assert.Null(atSecond.Header("X-DPlaneOS-Signature"));
+        Assert.Null(atSecond.Header("Authorization"));
+        Assert.Null(atSecond.Header("X-Team"));
+        var everything = string.Join('\n', atSecond.Headers.Select(h => $"{h.Key}: {h.Value}")) + atSecond.Text;
+        Assert.DoesNotContain("header-only-for-receiver-a", everything);
+        Assert.DoesNotContain(Secret, everything);
+        Assert.Single(first.Requests);
+    }
+
+    [Fact]
     public async Task A_receiver_that_never_answers_is_cut_off_at_the_attempt_timeout()
     {
         using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

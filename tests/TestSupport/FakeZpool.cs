@@ -20,12 +20,27 @@ public sealed class FakeZpool : IZpool
     /// <summary>When set, the next status read throws it (a bug in a lower layer).</summary>
     public volatile Exception? ThrowOnce;
 
+    /// <summary>
+    /// While set, a status read blocks its caller's thread on it before any task is returned: the real
+    /// runner starts zpool synchronously, so a start that hangs (exec from a hung filesystem) wedges
+    /// the calling actor, which then answers nothing.
+    /// </summary>
+    public volatile ManualResetEventSlim? StatusBlock;
+
+    /// <summary>Completed when a status read starts to block on <see cref="StatusBlock"/>.</summary>
+    public TaskCompletionSource StatusBlocked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public Task<HostResult<ZfsDialect>> DialectAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(HostResult<ZfsDialect>.Ok(Dialect));
 
     public async Task<HostResult<IReadOnlyList<PoolStatus>>> StatusAsync(CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _statusCalls);
+        if (StatusBlock is { } block)
+        {
+            StatusBlocked.TrySetResult();
+            block.Wait();
+        }
         if (Interlocked.Exchange(ref ThrowOnce, null) is { } exception) throw exception;
         if (StatusGate is { } gate) await gate.Task.WaitAsync(cancellationToken);
         return From(ZpoolStatusParser.Parse(StatusText));

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using DPlaneOS.Actors.Events;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.TestSupport;
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
+using DPlaneOS.Actors.Events;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Alerts;
 
@@ -9,8 +10,8 @@ public static class AlertBus
     public const string Topic = "alerts";
 
     public static void Publish(ActorSystem system, AlertNotification notification) =>
-        DistributedPubSub.Get(system).Mediator.Tell(new Publish(Topic, notification));
+        LocalBus.Get(system).Mediator.Tell(new Publish(Topic, notification));
 
     public static void Subscribe(ActorSystem system, IActorRef subscriber) =>
-        DistributedPubSub.Get(system).Mediator.Tell(new Subscribe(Topic, subscriber));
+        LocalBus.Get(system).Mediator.Tell(new Subscribe(Topic, subscriber));
 }

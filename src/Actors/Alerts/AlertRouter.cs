@@ -1,9 +1,9 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Persistence;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Alerts;
 
@@ -23,7 +23,7 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private AlertRouterState _state = AlertRouterState.Empty;
 
-    /// <param name="mediator">The DistributedPubSub mediator (a probe in tests) the notifications are published through.
+    /// <param name="mediator">The <see cref="LocalBus"/> mediator (a probe in tests) the notifications are published through.
     /// Monitor events come from the parent, which is subscribed to the monitor topic (see <see cref="AlertsSetup"/>).</param>
     public AlertRouter(string persistenceId, IActorRef mediator, AlertOptions timing, TimeProvider time)
     {

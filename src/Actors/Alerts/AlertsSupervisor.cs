@@ -1,8 +1,8 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Pattern;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Alerts;
 
@@ -16,7 +16,7 @@ public sealed class AlertsSupervisor : ReceiveActor
 {
     public AlertsSupervisor(AlertOptions timing, TimeProvider time)
     {
-        var mediator = DistributedPubSub.Get(Context.System).Mediator;
+        var mediator = LocalBus.Get(Context.System).Mediator;
         var routerProps = AlertRouter.Props($"alert-router-{Environment.MachineName}", mediator, timing, time);
         var router = Context.ActorOf(
             BackoffSupervisor.Props(

@@ -1,7 +1,7 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using DPlaneOS.Actors.Events;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Audit;
 
@@ -37,7 +37,7 @@ public sealed class AuditChainWatch : ReceiveActor, IWithTimers
 
     /// <param name="writer">The audit writer (<c>/user/audit</c>), asked for its head as the route does.</param>
     /// <param name="headTimeout">How long the writer may take to answer (it answers only after its start check) before the chain is checked without its head.</param>
-    /// <param name="mediator">The DistributedPubSub mediator (a probe in tests).</param>
+    /// <param name="mediator">The <see cref="LocalBus"/> mediator (a probe in tests).</param>
     public AuditChainWatch(IActorRef writer, Verify verify, TimeSpan interval, TimeSpan headTimeout, string subject, string node,
         TimeProvider time, IActorRef mediator)
     {

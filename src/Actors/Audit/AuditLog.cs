@@ -1,9 +1,9 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Persistence;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Audit;
 
@@ -50,7 +50,7 @@ public sealed class AuditLog : ReceivePersistentActor
     private readonly List<IActorRef> _settleWaiters = [];
 
     /// <param name="anchor">The tail anchor file (<c>&lt;data-dir&gt;/audit.head</c>).</param>
-    /// <param name="mediator">The DistributedPubSub mediator (a probe in tests) the writer publishes its own critical events through.</param>
+    /// <param name="mediator">The <see cref="LocalBus"/> mediator (a probe in tests) the writer publishes its own critical events through.</param>
     public AuditLog(AuditKey key, AuditOptions options, TimeProvider time, string node, bool subscribeToMonitorBus,
         IAuditAnchorStore anchor, IActorRef mediator)
     {

@@ -4,8 +4,10 @@ namespace DPlaneOS.Actors.Audit;
 
 /// <summary>
 /// Keeps secrets out of audit details: a value whose name looks like a secret is replaced by
-/// <see cref="Mask"/>; a bearer token or a URL's user:password is masked wherever it appears.
-/// Over-masking (e.g. <c>keylocation</c>, <c>passthrough</c>) is accepted: the chain is forever, a leaked secret too.
+/// <see cref="Mask"/>; a bearer token is masked wherever it appears, and every URL is cut to its
+/// origin (<c>scheme://host[:port]</c>): chat webhooks (Slack, Discord, Telegram) carry their token
+/// in the path, others in the query or user:password. Over-masking (e.g. <c>keylocation</c>,
+/// <c>passthrough</c>) is accepted: the chain is forever, a leaked secret too.
 /// </summary>
 public static partial class AuditRedaction
 {
@@ -30,7 +32,7 @@ public static partial class AuditRedaction
     {
         if (IsSensitiveName(name)) return Mask;
         if (value is null) return "";
-        var cleaned = UrlUserInfo().Replace(value, "${scheme}" + Mask + "@");
+        var cleaned = UrlBeyondOrigin().Replace(value, "${scheme}${host}");
         cleaned = BearerLike().Replace(cleaned, Mask);
         return cleaned.Length <= MaxValueLength ? cleaned : cleaned[..MaxValueLength] + "…";
     }
@@ -39,8 +41,9 @@ public static partial class AuditRedaction
     public static IEnumerable<KeyValuePair<string, string>> Entries(string prefix, IEnumerable<KeyValuePair<string, string?>> entries) =>
         entries.Select(e => KeyValuePair.Create(prefix + e.Key, Value(e.Key, e.Value)));
 
-    [GeneratedRegex(@"(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")]
-    private static partial Regex UrlUserInfo();
+    // scheme://[userinfo@]host[:port] then anything up to whitespace (path, query, fragment): only scheme and host[:port] stay.
+    [GeneratedRegex(@"(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?:[^/?#\s]*@)?(?<host>[^/?#\s@]*)\S*")]
+    private static partial Regex UrlBeyondOrigin();
 
     // Our API tokens (dpl_…) and anything presented as "Bearer …".
     [GeneratedRegex(@"(dpl_[A-Za-z0-9_-]{8,}|(?i:bearer)\s+\S+)")]

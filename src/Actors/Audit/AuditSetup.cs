@@ -1,6 +1,6 @@
 using Akka;
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
+using DPlaneOS.Actors.Events;
 using Akka.Event;
 using Akka.Hosting;
 using Akka.Pattern;
@@ -27,7 +27,7 @@ public static class AuditSetup
 
         // One anchor file object for every incarnation of the writer: it serializes their writes.
         var anchor = AuditAnchorFile.InDataDir(options.DataDir, key);
-        var mediator = DistributedPubSub.Get(system).Mediator;
+        var mediator = LocalBus.Get(system).Mediator;
         var writer = Props.Create(() => new AuditLog(key, options.Audit, TimeProvider.System, Node, true, anchor, mediator));
         // A journal failure stops the writer (Akka's rule); the parent restarts it with backoff and
         // recovery rebuilds the head from the journal. Messages to /user/audit reach the writer.

@@ -30,8 +30,6 @@ public sealed class DPlaneOSOptions
 
     public DockerOptions Docker { get; set; } = new();
 
-    public ClusterSettings Cluster { get; set; } = new();
-
     public AuditOptions Audit { get; set; } = new();
 
     public SnapshotOptions Snapshots { get; set; } = new();
@@ -45,18 +43,6 @@ public sealed class DPlaneOSOptions
     public AlertOptions Alerts { get; set; } = new();
 
     public MonitorSocketOptions WebSocket { get; set; } = new();
-}
-
-public sealed class ClusterSettings
-{
-    /// <summary>Akka remoting address. Loopback by default: a single appliance talks to nobody.</summary>
-    public string Hostname { get; set; } = "127.0.0.1";
-
-    /// <summary>0 picks a free port (single node); a fleet needs a fixed one, e.g. 4053.</summary>
-    public int Port { get; set; }
-
-    /// <summary>Seed nodes (<c>akka.tcp://dplaneos@host:4053</c>). Empty: this node forms its own cluster.</summary>
-    public List<string> SeedNodes { get; set; } = [];
 }
 
 public sealed class LoggingOptions

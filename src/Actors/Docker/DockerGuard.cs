@@ -1,11 +1,11 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Persistence;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.Actors.Persistence;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Docker;
 

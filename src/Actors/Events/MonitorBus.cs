@@ -1,26 +1,20 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Events;
 
-/// <summary>
-/// The one topic every observation goes to. DistributedPubSub works on a single node and spans
-/// the cluster when appliances join one.
-/// </summary>
+/// <summary>The one topic every observation goes to, on the node's <see cref="LocalBus"/>.</summary>
 public static class MonitorBus
 {
     public const string Topic = "monitor";
 
     public static void Publish(ActorSystem system, MonitorEvent monitorEvent) =>
-        DistributedPubSub.Get(system).Mediator.Tell(new Publish(Topic, monitorEvent));
+        LocalBus.Get(system).Mediator.Tell(new Publish(Topic, monitorEvent));
 
-    /// <summary>
-    /// Subscribes <paramref name="subscriber"/>; it receives <see cref="SubscribeAck"/> once live (the
-    /// mediator acks the sender, so the subscriber is sent as the sender, also from outside an actor).
-    /// </summary>
+    /// <summary>Subscribes <paramref name="subscriber"/>; it receives <see cref="SubscribeAck"/> once live.</summary>
     public static void Subscribe(ActorSystem system, IActorRef subscriber) =>
-        DistributedPubSub.Get(system).Mediator.Tell(new Subscribe(Topic, subscriber), subscriber);
+        LocalBus.Get(system).Mediator.Tell(new Subscribe(Topic, subscriber));
 
     public static void Unsubscribe(ActorSystem system, IActorRef subscriber) =>
-        DistributedPubSub.Get(system).Mediator.Tell(new Unsubscribe(Topic, subscriber));
+        LocalBus.Get(system).Mediator.Tell(new Unsubscribe(Topic, subscriber));
 }

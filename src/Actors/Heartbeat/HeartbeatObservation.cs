@@ -16,6 +16,12 @@ public abstract record HeartbeatObservation
     /// <summary>A write or read error, or different content read back.</summary>
     public sealed record ProbeFailed(string Reason) : HeartbeatObservation;
 
+    /// <summary>
+    /// The probe found something planted on its path (a link, a FIFO, a file or directory not the daemon's) and
+    /// wrote nothing. Not a failure: it says nothing about whether the pool takes writes.
+    /// </summary>
+    public sealed record ProbeTampered(string Path, string Reason) : HeartbeatObservation;
+
     /// <summary>The probe is still out after the deadline.</summary>
     public sealed record ProbeHung(TimeSpan Deadline) : HeartbeatObservation;
 

@@ -24,7 +24,25 @@ public static class PoolEvents
     /// <summary>Info: the pool is not mounted, so it cannot be probed; this is not a failure.</summary>
     public const string NotProbeable = "pool.not-probeable";
 
+    /// <summary>
+    /// Warning: the probe found a link, FIFO, or a file or directory not owned by the daemon where its own
+    /// directory or file belongs (<see cref="PathKey"/>), and wrote nothing. Sent once per episode; the pool is not
+    /// judged failed because of it. Someone who can write the pool root tried to aim the daemon's writes elsewhere.
+    /// </summary>
+    public const string Tampered = "heartbeat.tampered";
+
+    /// <summary>
+    /// Resolved: a probe wrote and read back in the daemon's own directory again after <see cref="Tampered"/>; also
+    /// the first statement of a fresh heartbeat (its first successful probe), which ends a <see cref="Tampered"/>
+    /// the alert router recovered from its journal.
+    /// </summary>
+    public const string Clean = "heartbeat.clean";
+
     public const string ReasonKey = "reason";
+
+    /// <summary>The tampered path, on <see cref="Tampered"/> and on the <see cref="Clean"/> that ends it.</summary>
+    public const string PathKey = "path";
+
     public const string StateKey = "state";
     public const string PreviousKey = "previous";
 

@@ -3,7 +3,7 @@ namespace DPlaneOS.Actors.Heartbeat;
 /// <summary>What the heartbeat concludes about one pool.</summary>
 public enum PoolHealth
 {
-    /// <summary>Nothing conclusive yet (no probe finished).</summary>
+    /// <summary>Nothing conclusive: no probe finished yet, or the last one found its path tampered with and wrote nothing.</summary>
     Unknown,
 
     /// <summary>The last probe wrote, fsynced and read back its content, and zpool reports no problem.</summary>
@@ -27,4 +27,5 @@ public enum ProbeCondition
     Failed,
     Hung,
     NotMounted,
+    Tampered,
 }

@@ -121,9 +121,12 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
     {
         if (probed.ProbeId != _probeId) return;
         FinishProbe();
-        Apply(probed.Result.Succeeded
-            ? new HeartbeatObservation.ProbeSucceeded(probed.Result.Took)
-            : new HeartbeatObservation.ProbeFailed(probed.Result.Failure ?? "probe failed"));
+        Apply(probed.Result switch
+        {
+            { Succeeded: true } => new HeartbeatObservation.ProbeSucceeded(probed.Result.Took),
+            { TamperedPath: { } path } => new HeartbeatObservation.ProbeTampered(path, probed.Result.Failure ?? $"{path} is not the daemon's"),
+            _ => new HeartbeatObservation.ProbeFailed(probed.Result.Failure ?? "probe failed"),
+        });
     }
 
     private void FinishProbe()
@@ -140,7 +143,8 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
         _state = transition.State;
         foreach (var signal in transition.Signals)
         {
-            _log.Info("Pool {0}: {1} ({2})", _pool, signal.Type, signal.Reason);
+            if (signal.Severity is Severity.Warning or Severity.Critical) _log.Warning("Pool {0}: {1} ({2})", _pool, signal.Type, signal.Reason);
+            else _log.Info("Pool {0}: {1} ({2})", _pool, signal.Type, signal.Reason);
             MonitorBus.Publish(Context.System, ToEvent(signal, now));
         }
         _keeper.Tell(Report());
@@ -154,6 +158,7 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
             [PoolEvents.MountpointsKey] = string.Join('\n', _mounts?.Mountpoints ?? []),
         };
         if (signal.Reason is not null) data[PoolEvents.ReasonKey] = signal.Reason;
+        if (signal.Path is not null) data[PoolEvents.PathKey] = signal.Path;
         return MonitorEvent.Create(signal.Type, signal.Severity, _pool, at, data);
     }
 

@@ -3,7 +3,8 @@ using DPlaneOS.Actors.Events;
 namespace DPlaneOS.Actors.Heartbeat;
 
 /// <summary>A change worth telling the bus about: one <see cref="PoolEvents"/> type with its severity.</summary>
-public sealed record PoolSignal(string Type, Severity Severity, string? Reason);
+/// <param name="Path">The path a <see cref="PoolEvents.Tampered"/> (or the <see cref="PoolEvents.Clean"/> that ends it) is about.</param>
+public sealed record PoolSignal(string Type, Severity Severity, string? Reason, string? Path = null);
 
 /// <summary>The state after an observation and what to publish because of it (usually nothing).</summary>
 public sealed record HeartbeatTransition(PoolHeartbeatState State, IReadOnlyList<PoolSignal> Signals);
@@ -12,7 +13,10 @@ public sealed record HeartbeatTransition(PoolHeartbeatState State, IReadOnlyList
 /// One pool's heartbeat as an immutable value: probe results and zpool states in, a
 /// <see cref="PoolHealth"/> and the events to publish out. Events go out on changes of health only,
 /// never per probe. A failure window stays open until a probe succeeds again: a pool state going back
-/// to ONLINE, or the pool being unmounted, proves nothing about writes.
+/// to ONLINE, or the pool being unmounted, proves nothing about writes. A tampered probe path is its own
+/// episode beside the health: one <see cref="PoolEvents.Tampered"/> when it starts (or moves to another path),
+/// one <see cref="PoolEvents.Clean"/> at the next successful probe; meanwhile nothing was written, so the health
+/// is <see cref="PoolHealth.Unknown"/> (never failed) unless zpool's state or an open failure window says more.
 /// </summary>
 public sealed record PoolHeartbeatState(
     PoolHealth Health,
@@ -26,6 +30,12 @@ public sealed record PoolHeartbeatState(
 {
     /// <summary>Whether this pool has been judged Healthy since the daemon started (and so was told).</summary>
     public bool HealthStated { get; init; }
+
+    /// <summary>The path the probe last found tampered with; null once a probe succeeds again.</summary>
+    public string? TamperedPath { get; init; }
+
+    /// <summary>Whether this heartbeat has stated the probe path's condition (tampered, or clean at a success) since the daemon started.</summary>
+    public bool PathStated { get; init; }
 
     /// <summary>Pool states that mean the pool cannot serve I/O (exact match on the parsed state).</summary>
     public static readonly IReadOnlySet<string> FailingStates = new HashSet<string>(StringComparer.Ordinal) { "SUSPENDED", "UNAVAIL", "FAULTED" };
@@ -47,13 +57,43 @@ public sealed record PoolHeartbeatState(
                 ProbeFailure = $"probe did not finish within {hung.Deadline.TotalSeconds:0.###} s (writes hang)",
             },
             HeartbeatObservation.NotMounted notMounted => this with { Probe = ProbeCondition.NotMounted, ProbeFailure = notMounted.Reason, LastProbeAt = at },
+            HeartbeatObservation.ProbeTampered tampered => this with
+            {
+                Probe = ProbeCondition.Tampered,
+                ProbeFailure = $"not probed: {tampered.Reason}",
+                LastProbeAt = at,
+            },
             _ => throw new ArgumentOutOfRangeException(nameof(observation), observation, "unknown observation"),
         };
         var (health, reason) = next.Judge(observation is HeartbeatObservation.ProbeSucceeded);
-        if (health == Health) return new HeartbeatTransition(next with { Reason = reason }, []);
+        var signals = new List<PoolSignal>();
+        if (health == Health) next = next with { Reason = reason };
+        else
+        {
+            next = next with { Health = health, Reason = reason, Since = at, HealthStated = HealthStated || health == PoolHealth.Healthy };
+            signals.AddRange(Signals(Health, health, reason, HealthStated));
+        }
+        return PathSignals(next, observation, signals);
+    }
 
-        next = next with { Health = health, Reason = reason, Since = at, HealthStated = HealthStated || health == PoolHealth.Healthy };
-        return new HeartbeatTransition(next, Signals(Health, health, reason, HealthStated));
+    private static HeartbeatTransition PathSignals(PoolHeartbeatState next, HeartbeatObservation observation, List<PoolSignal> signals)
+    {
+        switch (observation)
+        {
+            case HeartbeatObservation.ProbeTampered tampered:
+                if (next.TamperedPath != tampered.Path) signals.Add(new PoolSignal(PoolEvents.Tampered, Severity.Warning, tampered.Reason, tampered.Path));
+                next = next with { TamperedPath = tampered.Path, PathStated = true };
+                break;
+            case HeartbeatObservation.ProbeSucceeded when next.TamperedPath is { } path:
+                signals.Add(new PoolSignal(PoolEvents.Clean, Severity.Resolved, $"a probe wrote and read back in its own directory again; {path} is no longer in the way", path));
+                next = next with { TamperedPath = null, PathStated = true };
+                break;
+            case HeartbeatObservation.ProbeSucceeded when !next.PathStated:
+                signals.Add(new PoolSignal(PoolEvents.Clean, Severity.Resolved, "probe path clean at the first probe since start"));
+                next = next with { PathStated = true };
+                break;
+        }
+        return new HeartbeatTransition(next, signals);
     }
 
     private (PoolHealth Health, string? Reason) Judge(bool freshSuccess)
@@ -67,6 +107,7 @@ public sealed record PoolHeartbeatState(
         {
             ProbeCondition.NotMounted => (PoolHealth.NotProbeable, ProbeFailure),
             ProbeCondition.Succeeded => (PoolHealth.Healthy, null),
+            ProbeCondition.Tampered => (PoolHealth.Unknown, ProbeFailure),
             _ => (PoolHealth.Unknown, null),
         };
     }

@@ -1,7 +1,5 @@
 using Akka.Actor;
-using Akka.Cluster.Hosting;
 using Akka.Hosting;
-using Akka.Remote.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
 using DPlaneOS.Actors.Audit;
@@ -13,7 +11,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DPlaneOS.Actors.Hosting;
 
-/// <summary>Builds the daemon's actor system: HOCON, Serilog logging, SQL persistence and the supervision tree.</summary>
+/// <summary>
+/// Builds the daemon's actor system, the safety plane: HOCON, Serilog logging, SQL persistence and the
+/// supervision tree. No remoting and no cluster: it opens no port, and nothing on the network can stop
+/// or pause it. Its bus is the in-process <see cref="Events.LocalBus"/>; a fleet will be a second system.
+/// </summary>
 public static class AkkaSetup
 {
     public const string SystemName = "dplaneos";
@@ -30,15 +32,9 @@ public static class AkkaSetup
                     loggers.ClearLoggers();
                     loggers.AddLogger<SerilogLogger>();
                 })
-                .WithRemoting(new RemoteOptions { HostName = options.Cluster.Hostname, Port = options.Cluster.Port })
-                .WithClustering(new ClusterOptions { SeedNodes = options.Cluster.SeedNodes.ToArray() })
-                .WithDistributedPubSub(role: "")
                 .WithSqlPersistence(persistence.ConnectionString, persistence.ProviderName, Akka.Persistence.Hosting.PersistenceMode.Both, autoInitialize: true)
                 .WithActors((system, registry, resolver) =>
                 {
-                    // A lone appliance forms its own cluster so pub/sub and singletons work the same as in a fleet.
-                    if (options.Cluster.SeedNodes.Count == 0)
-                        Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress);
                     system.StartAlerts(registry, options, TimeProvider.System); // first: subscribed before any producer publishes
                     // Next: the sinks subscribe to the router's notifications in their PreStart, long before the
                     // router (which first recovers its journal) can resolve a condition on a producer's first statement.

@@ -14,8 +14,8 @@ public static class SupportBundleServices
     public const string RunnerKey = "support-bundle";
 
     /// <summary>
-    /// The support bundle with its built-in sections (daemon, zfs, smart, logs) and secret sources
-    /// (settings, data-dir files). Other features add theirs with
+    /// The support bundle with its built-in sections (daemon, zfs, smart, logs, audit) and secret sources
+    /// (settings, data-dir files, the alert sinks' stored secrets). Other features add theirs with
     /// <c>AddSingleton&lt;IBundleSection, …&gt;</c> / <c>AddSingleton&lt;ISecretSource, …&gt;</c>.
     /// </summary>
     public static IServiceCollection AddSupportBundle(this IServiceCollection services)
@@ -24,6 +24,7 @@ public static class SupportBundleServices
             new CommandRunner(maxCapturedChars: (int)Math.Min(Math.Max(1L, sp.GetRequiredService<DPlaneOSOptions>().SupportBundle.MaxEntryBytes) + 1, int.MaxValue)));
         services.AddSingleton<ISecretSource, OptionsSecretSource>();
         services.AddSingleton<ISecretSource, DataDirSecretSource>();
+        services.AddSingleton<ISecretSource, AlertSinkSecretSource>();
         services.AddSingleton<IBundleSection, DaemonBundleSection>();
         services.AddSingleton<IBundleSection, ZfsBundleSection>();
         services.AddSingleton<IBundleSection, SmartBundleSection>();

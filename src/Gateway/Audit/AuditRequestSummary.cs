@@ -7,8 +7,10 @@ namespace DPlaneOS.Gateway.Audit;
 
 /// <summary>
 /// The details an audited request leaves in the chain: route values, query values and a summary
-/// of a small JSON body (field by field), every value passed through <see cref="AuditRedaction"/>.
-/// Bodies are never copied whole: a secret under an unexpected name would stay in the chain forever.
+/// of a small JSON body (field by field), every value passed through <see cref="AuditRedaction"/>
+/// (URLs keep only their origin). Bodies are never copied whole: a secret under an unexpected name
+/// would stay in the chain forever. The values inside a <c>headers</c> object (a webhook's
+/// write-only header values, often credentials) are masked; their names are kept.
 /// </summary>
 public static class AuditRequestSummary
 {
@@ -83,7 +85,7 @@ public static class AuditRequestSummary
         }
     }
 
-    private static void Flatten(JsonElement element, string prefix, int depth, Dictionary<string, string> details, ref int fields)
+    private static void Flatten(JsonElement element, string prefix, int depth, Dictionary<string, string> details, ref int fields, bool maskValues = false)
     {
         foreach (var property in element.EnumerateObject())
         {
@@ -93,10 +95,11 @@ public static class AuditRequestSummary
                 return;
             }
             var name = prefix + property.Name;
-            if (AuditRedaction.IsSensitiveName(property.Name))
+            if (maskValues || AuditRedaction.IsSensitiveName(property.Name))
                 details[name] = AuditRedaction.Mask;
             else if (property.Value.ValueKind == JsonValueKind.Object && depth + 1 < MaxDepth)
-                Flatten(property.Value, name + ".", depth + 1, details, ref fields);
+                Flatten(property.Value, name + ".", depth + 1, details, ref fields,
+                    maskValues: string.Equals(property.Name, "headers", StringComparison.OrdinalIgnoreCase));
             else
                 details[name] = AuditRedaction.Value(property.Name, Describe(property.Value));
         }

@@ -10,9 +10,10 @@ namespace DPlaneOS.Gateway.Hosting;
 /// <summary>
 /// Sends systemd's <c>WATCHDOG=1</c> at half the unit's WatchdogSec, but only while the actor system
 /// answers: a wedged daemon stops petting the watchdog and systemd restarts it. The systemd
-/// hosting package reports READY/STOPPING only, not the watchdog.
+/// hosting package reports READY/STOPPING only, not the watchdog. The interval is systemd's
+/// <c>WATCHDOG_USEC</c>, read from configuration, which holds the process environment.
 /// </summary>
-public sealed class SystemdWatchdog(ISystemdNotifier notifier, IRequiredActor<StorageSupervisor> storage, ILogger<SystemdWatchdog> log)
+public sealed class SystemdWatchdog(ISystemdNotifier notifier, IRequiredActor<StorageSupervisor> storage, IConfiguration configuration, ILogger<SystemdWatchdog> log)
     : BackgroundService
 {
     private static readonly ServiceState Alive = new("WATCHDOG=1");
@@ -23,16 +24,33 @@ public sealed class SystemdWatchdog(ISystemdNotifier notifier, IRequiredActor<St
             ? TimeSpan.FromMicroseconds(usec)
             : null;
 
+    /// <summary>
+    /// Whether the watchdog is this process's: systemd sets <c>WATCHDOG_PID</c> to the main process,
+    /// and a child that inherited the environment (or a process with another pid) must not pet it.
+    /// </summary>
+    public static bool IsForProcess(string? watchdogPid, int processId) =>
+        string.IsNullOrEmpty(watchdogPid) ||
+        (int.TryParse(watchdogPid, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid == processId);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!notifier.IsEnabled || Interval(Environment.GetEnvironmentVariable("WATCHDOG_USEC")) is not { } interval) return;
+        if (!notifier.IsEnabled || Interval(configuration["WATCHDOG_USEC"]) is not { } interval) return;
+        if (!IsForProcess(configuration["WATCHDOG_PID"], Environment.ProcessId))
+        {
+            log.LogWarning("systemd's watchdog is for pid {WatchdogPid}, not this process ({Pid}); not petting it", configuration["WATCHDOG_PID"], Environment.ProcessId);
+            return;
+        }
+        // Hosted services start in order and this one is registered before Akka's: the storage
+        // supervisor is not in the registry yet (ActorRef would throw, and a failed BackgroundService
+        // stops the host, so the daemon never started under systemd with WatchdogSec set).
+        var supervisor = await storage.GetAsync(stoppingToken);
         log.LogInformation("systemd watchdog every {Interval}", interval / 2);
         using var timer = new PeriodicTimer(interval / 2);
         do
         {
             try
             {
-                await storage.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, interval / 4, stoppingToken);
+                await supervisor.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, interval / 4, stoppingToken);
                 notifier.Notify(Alive);
             }
             catch (AskTimeoutException)

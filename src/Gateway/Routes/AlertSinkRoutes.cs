@@ -11,7 +11,8 @@ namespace DPlaneOS.Gateway.Routes;
 /// <summary>
 /// Webhook registry and SMTP settings. Bodies are read as JSON and checked field by field
 /// (<see cref="WebhookRequest"/>, <see cref="SmtpSettingsRequest"/>): bad input is a 400
-/// problem with errors by field and changes nothing. Secrets are write-only.
+/// problem with errors by field and changes nothing. Secrets are write-only and stay with the
+/// receiver they were given for (<see cref="WebhookUpdate"/>, <see cref="SmtpSettings.SameServer"/>).
 /// </summary>
 public static class AlertSinkRoutes
 {
@@ -60,7 +61,8 @@ public static class AlertSinkRoutes
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Replaces a webhook. An absent or masked (\"********\") secret or header value keeps the stored one; secret null or \"\" removes it.");
+            .WithSummary("Replaces a webhook. An absent or masked (\"********\") secret or header value keeps the stored one while the URL's " +
+                "scheme, host and port stay the same; another origin drops it unless set again. Secret null or \"\" removes it.");
 
         alerts.MapDelete("/webhooks/{id:int}", async (int id, IRequiredActor<WebhooksActor> webhooks, CancellationToken ct) =>
                 ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Delete(id), ActorQuery.Timeout, ct)))
@@ -92,7 +94,8 @@ public static class AlertSinkRoutes
             .Produces<SmtpSettingsView>()
             .ProducesValidationProblem()
             .WithSummary("Sets {host, port, security: none|starttls|ssl, username, password, from, recipients, minimumSeverity, enabled, " +
-                "trustedCertificateThumbprint, skipCertificateVerification}. An absent or masked password keeps the stored one.");
+                "trustedCertificateThumbprint, skipCertificateVerification}. An absent or masked password keeps the stored one while host, port " +
+                "and security stay the same. A username needs starttls or ssl: AUTH over none would send the password in the clear (400).");
 
         alerts.MapPost("/smtp/test", async (IRequiredActor<SmtpNotifierActor> smtp, DPlaneOSOptions options, CancellationToken ct) =>
                 ToResult(await smtp.ActorRef.Ask<SinkReply>(SmtpNotifierActor.Protocol.Test.Instance, options.AlertDelivery.Smtp.Timeout + ActorQuery.Timeout, ct)))

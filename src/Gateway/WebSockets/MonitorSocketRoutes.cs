@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
+using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Configuration;
 
 namespace DPlaneOS.Gateway.WebSockets;
@@ -55,7 +55,7 @@ public static class MonitorSocketRoutes
             KeepAliveTimeout = settings.KeepAliveTimeout,
         });
         var outbox = new SocketOutbox(settings.SendQueueSize);
-        var mediator = DistributedPubSub.Get(system).Mediator;
+        var mediator = LocalBus.Get(system).Mediator;
         var session = system.ActorOf(MonitorSocketSession.Props(mediator, filter, outbox), $"ws-monitor-{Interlocked.Increment(ref _connections)}");
         sessions.Started();
         try

@@ -1,7 +1,7 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Events;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Gateway.WebSockets;
 

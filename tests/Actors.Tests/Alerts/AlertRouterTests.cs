@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
@@ -7,6 +6,7 @@ using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Persistence;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Tests.Alerts;
 

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Configuration;
@@ -11,6 +10,7 @@ using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Model;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Tests.Alerts;
 
@@ -35,7 +35,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
         _mounts.Mounted("tank", "/tank");
         _docker.Run("c1", "nextcloud", "/tank/apps/nextcloud");
         _notifications = CreateTestProbe();
-        DistributedPubSub.Get(Sys).Mediator.Tell(new Subscribe(AlertBus.Topic, _notifications.Ref), _notifications.Ref);
+        AlertBus.Subscribe(Sys, _notifications.Ref);
         _notifications.ExpectMsg<SubscribeAck>();
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Akka.Actor;
+using Akka.Persistence;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Delivery;
 using DPlaneOS.Actors.Alerts.Smtp;
@@ -41,13 +42,13 @@ public sealed class SmtpNotifierActorTests : AlertSinkTestKit
         var sender = new FakeSmtpSender();
         var actor = Start(sender);
         var view = Configure(actor, """
-            {"host":"127.0.0.1","port":2525,"security":"none","username":"alerts","password":"s3cret-pass",
+            {"host":"127.0.0.1","port":2525,"security":"starttls","username":"alerts","password":"s3cret-pass",
              "from":"nas@example.net","recipients":["ops@example.net"],"minimumSeverity":"critical"}
             """);
         Assert.Equal("********", view.Password);
         // The form sends the mask back with another change: the password stays.
         Configure(actor, """
-            {"host":"127.0.0.1","port":2525,"security":"none","username":"alerts","password":"********",
+            {"host":"127.0.0.1","port":2525,"security":"starttls","username":"alerts","password":"********",
              "from":"nas@example.net","recipients":["ops@example.net","oncall@example.net"],"minimumSeverity":"critical"}
             """);
 
@@ -83,5 +84,57 @@ public sealed class SmtpNotifierActorTests : AlertSinkTestKit
         var delivery = Reply<SmtpSettingsView>(actor, Protocol.GetSettings.Instance).Delivery;
         Assert.Equal(0, delivery.Pending);
         Assert.Equal("Connection refused", delivery.LastFailure!.Error);
+    }
+
+    [Fact]
+    public void Stored_settings_from_before_with_auth_over_none_load_but_never_reach_the_server_and_say_why()
+    {
+        // Only an older daemon could have journalled these: today's PUT refuses them.
+        var legacy = new SmtpSettings("127.0.0.1", 25, SmtpSecurity.None, "alerts", "legacy-password", "nas@example.net", ["ops@example.net"],
+            Severity.Warning, true, null, false, DateTimeOffset.UtcNow);
+        var writer = Sys.ActorOf(Props.Create(() => new JournalWriter(SmtpNotifierActor.JournalId, new SmtpJournal.SmtpSettingsChanged(legacy))));
+        Assert.Equal("written", Reply<string>(writer, "write"));
+        StopAndWait(writer);
+
+        var sender = new FakeSmtpSender();
+        var actor = Start(sender);
+        var view = Reply<SmtpSettingsView>(actor, Protocol.GetSettings.Instance);
+        Assert.True(view.Configured);
+        Assert.Equal("none", view.Security);
+
+        var test = View<TestDelivery>(Reply<SinkReply>(actor, Protocol.Test.Instance));
+        Assert.False(test.Delivered);
+        Assert.Contains("in the clear", test.Error);
+
+        actor.Tell(AlertTesting.Notification("pool.failed", Severity.Critical, "tank"));
+        AwaitCondition(() => Reply<SmtpSettingsView>(actor, Protocol.GetSettings.Instance).Delivery.LastFailure is not null);
+        Assert.Contains("security none", Reply<SmtpSettingsView>(actor, Protocol.GetSettings.Instance).Delivery.LastFailure!.Error);
+        Assert.Empty(sender.Sends);
+    }
+
+    [Fact]
+    public void The_stored_password_is_told_only_to_whoever_asks_for_it()
+    {
+        var actor = Start(new FakeSmtpSender());
+        Assert.Empty(Reply<StoredSecrets>(actor, GetStoredSecrets.Instance).Secrets);
+        Configure(actor, """
+            {"host":"127.0.0.1","port":2525,"security":"starttls","username":"alerts","password":"s3cret-pass",
+             "from":"nas@example.net","recipients":["ops@example.net"]}
+            """);
+        var stored = Reply<StoredSecrets>(actor, GetStoredSecrets.Instance);
+        Assert.Equal([("smtp-password", "s3cret-pass")], stored.Secrets.Select(s => (s.Label, s.Value)));
+        Assert.DoesNotContain("s3cret-pass", stored.ToString());
+    }
+
+    /// <summary>Journals one record under <paramref name="persistenceId"/>, as an older daemon did, and answers "written".</summary>
+    private sealed class JournalWriter : ReceivePersistentActor
+    {
+        public JournalWriter(string persistenceId, object record)
+        {
+            PersistenceId = persistenceId;
+            Command<string>(_ => Persist(record, _ => Sender.Tell("written")));
+        }
+
+        public override string PersistenceId { get; }
     }
 }

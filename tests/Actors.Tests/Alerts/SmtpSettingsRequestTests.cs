@@ -119,4 +119,78 @@ public sealed class SmtpSettingsRequestTests
         var settings = Apply($$"""{"host":"h","from":"a@b.c","recipients":["d@e.f"],"trustedCertificateThumbprint":"{{sha256}}"}""", null);
         Assert.Equal(string.Concat(Enumerable.Repeat("AB", 32)), settings.TrustedCertificateThumbprint);
     }
+
+    // The stored password belongs to the server it was given for; AUTH without TLS is refused.
+
+    private const string StoredPassword = "hunter2-original";
+
+    private static string Json(string host, int port, string security, string password) => $$"""
+        {"host":"{{host}}","port":{{port}},"security":"{{security}}","username":"alerts"{{password}},"from":"a@b.c","recipients":["d@e.f"]}
+        """;
+
+    private static readonly SmtpSettings Stored = Apply(Json("mail.example.net", 587, "starttls", $",\"password\":\"{StoredPassword}\""), null);
+
+    [Theory]
+    [InlineData("mail.example.net", 587, "starttls")]
+    [InlineData("MAIL.Example.NET", 587, "STARTTLS")]
+    public void The_same_server_keeps_the_password_masked_or_omitted(string host, int port, string security)
+    {
+        Assert.Equal(StoredPassword, Apply(Json(host, port, security, ",\"password\":\"********\""), Stored).Password);
+        Assert.Equal(StoredPassword, Apply(Json(host, port, security, ""), Stored).Password);
+    }
+
+    [Theory]
+    [InlineData("relay.example.net", 587, "starttls")]
+    [InlineData("mail.example.net", 2587, "starttls")]
+    [InlineData("mail.example.net", 587, "ssl")]
+    public void Another_host_port_or_security_drops_the_password_unless_the_request_sets_one(string host, int port, string security)
+    {
+        var masked = Apply(Json(host, port, security, ",\"password\":\"********\""), Stored);
+        Assert.Null(masked.Password);
+        Assert.Equal("alerts", masked.Username);
+        var view = SmtpSettingsView.Of(masked, OutboxState.Empty, 0);
+        Assert.False(view.HasPassword);
+        Assert.Null(view.Password);
+        Assert.Null(Apply(Json(host, port, security, ""), Stored).Password);
+        Assert.Equal("new-password", Apply(Json(host, port, security, ",\"password\":\"new-password\""), Stored).Password);
+    }
+
+    [Theory]
+    [InlineData(",\"username\":\"alerts\"")]
+    [InlineData(",\"username\":\"alerts\",\"password\":\"p4ssword\"")]
+    public void A_username_over_security_none_is_refused_naming_the_field_and_why(string credentials)
+    {
+        var json = $$"""{"host":"relay.lan","security":"none","from":"a@b.c","recipients":["d@e.f"]{{credentials}}}""";
+        Assert.Null(SmtpSettingsRequest.Parse(JsonDocument.Parse(json).RootElement, out var errors));
+        var error = Assert.Single(errors["username"]);
+        Assert.Contains("security none", error);
+        Assert.Contains("in the clear", error);
+    }
+
+    [Fact]
+    public void Security_none_without_credentials_is_still_allowed()
+    {
+        var settings = Apply("""{"host":"relay.lan","security":"none","from":"a@b.c","recipients":["d@e.f"]}""", null);
+        Assert.Equal(SmtpSecurity.None, settings.Security);
+        Assert.Null(settings.SendRefusal);
+    }
+
+    [Fact]
+    public void A_stored_configuration_with_auth_over_none_from_before_is_refused_at_send_time_with_the_reason()
+    {
+        // Such a configuration can only come from the journal of an older version.
+        var legacy = Stored with { Security = SmtpSecurity.None, Port = 25 };
+        Assert.Contains("security none", legacy.SendRefusal);
+        Assert.Contains("PUT /api/alerts/smtp", legacy.SendRefusal);
+        Assert.Null(Stored.SendRefusal);
+    }
+
+    [Fact]
+    public void A_username_whose_password_was_dropped_is_refused_at_send_time_and_says_to_set_it_again()
+    {
+        var moved = Apply(Json("other.example", 587, "starttls", ",\"password\":\"********\""), Stored);
+        Assert.Null(moved.Password);
+        Assert.StartsWith("no password stored for user 'alerts'", moved.SendRefusal);
+        Assert.Contains("PUT /api/alerts/smtp with the password", moved.SendRefusal);
+    }
 }

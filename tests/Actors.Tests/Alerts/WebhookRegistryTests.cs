@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DPlaneOS.Actors.Alerts;
+using DPlaneOS.Actors.Alerts.Delivery;
 using DPlaneOS.Actors.Alerts.Webhooks;
 
 namespace DPlaneOS.Actors.Tests.Alerts;
@@ -99,4 +100,93 @@ public sealed class WebhookRegistryTests
         Assert.True(view.HasSecret);
         Assert.Equal("********", view.Headers["Authorization"]);
     }
+
+    private const string StoredSecret = "original-secret-123";
+
+    // Write-only values belong to the origin they were given for (WebhookUpdate).
+
+    /// <summary>Webhook 1 at <paramref name="url"/> with a secret and two header values.</summary>
+    private static WebhookRegistry Stored(string url)
+    {
+        var (webhook, rejected) = WebhookRegistry.Empty.Create(Request($$$"""
+            {"name":"a","url":"{{{url}}}","secret":"{{{StoredSecret}}}","headers":{"Authorization":"Bearer s3cr3t","X-Team":"storage"}}
+            """), Now);
+        Assert.Null(rejected);
+        return WebhookRegistry.Empty.Put(webhook!);
+    }
+
+    /// <summary>What a client that round-trips GET sends: the secret omitted, header values masked.</summary>
+    private static Webhook RoundTrip(WebhookRegistry registry, string url)
+    {
+        var (replaced, rejected) = registry.Replace(1, Request($$$"""
+            {"name":"a","url":"{{{url}}}","headers":{"Authorization":"********","X-Team":"********"}}
+            """), Now);
+        Assert.Null(rejected);
+        return replaced!;
+    }
+
+    [Theory]
+    [InlineData("https://hooks.example/a", "https://hooks.example/b?x=1")]
+    [InlineData("https://hooks.example/a", "https://hooks.example:443/a")]
+    [InlineData("https://hooks.example:443/a", "https://hooks.example/a")]
+    [InlineData("http://hooks.example/a", "http://hooks.example:80/a")]
+    [InlineData("https://hooks.example/a", "HTTPS://Hooks.EXAMPLE/a")]
+    [InlineData("http://127.0.0.1:9000/a", "http://127.0.0.1:9000/other")]
+    public void The_same_origin_keeps_the_secret_and_the_masked_header_values(string before, string after)
+    {
+        var replaced = RoundTrip(Stored(before), after);
+        Assert.Equal(StoredSecret, replaced.Secret);
+        Assert.Equal(new Dictionary<string, string> { ["Authorization"] = "Bearer s3cr3t", ["X-Team"] = "storage" }, replaced.Headers);
+        Assert.True(WebhookView.Of(replaced, OutboxState.Empty).HasSecret);
+    }
+
+    [Theory]
+    [InlineData("https://hooks.example/a", "http://hooks.example/a")]
+    [InlineData("https://hooks.example/a", "https://other.example/a")]
+    [InlineData("https://hooks.example/a", "https://hooks.example.evil.net/a")]
+    [InlineData("https://hooks.example/a", "https://hooks.example:8443/a")]
+    [InlineData("http://127.0.0.1:9000/hook", "http://127.0.0.1:9001/hook")]
+    [InlineData("http://127.0.0.1:9000/hook", "http://[::1]:9000/hook")]
+    public void Another_origin_drops_the_secret_and_the_masked_header_values(string before, string after)
+    {
+        var replaced = RoundTrip(Stored(before), after);
+        Assert.Null(replaced.Secret);
+        Assert.Empty(replaced.Headers);
+        var view = WebhookView.Of(replaced, OutboxState.Empty);
+        Assert.False(view.HasSecret);
+        Assert.Empty(view.Headers);
+    }
+
+    [Fact]
+    public void Another_origin_keeps_what_the_same_request_sets_again()
+    {
+        var (replaced, rejected) = Stored("https://hooks.example/a").Replace(1, Request("""
+            {"name":"a","url":"https://other.example/a","secret":"replacement-secret-9",
+             "headers":{"Authorization":"Bearer new-token","X-Team":"********","X-Env":"lab"}}
+            """), Now);
+        Assert.Null(rejected);
+        Assert.Equal("replacement-secret-9", replaced!.Secret);
+        Assert.Equal(new Dictionary<string, string> { ["Authorization"] = "Bearer new-token", ["X-Env"] = "lab" }, replaced.Headers);
+    }
+
+    [Fact]
+    public void A_masked_header_the_webhook_never_had_is_still_an_error_whatever_the_origin()
+    {
+        var (accepted, rejected) = Stored("https://hooks.example/a").Replace(1, Request("""
+            {"name":"a","url":"https://other.example/a","headers":{"X-Unknown":"********"}}
+            """), Now);
+        Assert.Null(accepted);
+        Assert.Contains("no header 'X-Unknown'", Assert.IsType<SinkReply.Invalid>(rejected).Errors["headers.X-Unknown"].Single());
+    }
+
+    [Theory]
+    [InlineData("https://x/a", "https://x:443/b", true)]
+    [InlineData("http://x/a", "http://x:80", true)]
+    [InlineData("http://x/a", "https://x/a", false)]
+    [InlineData("http://x:8080/a", "http://x:8081/a", false)]
+    [InlineData("https://x/a", "https://x./a", false)]
+    [InlineData("https://bücher.example/a", "https://xn--bcher-kva.example/b", true)]
+    [InlineData("https://x/a", "not a url", false)]
+    public void Same_origin_compares_scheme_host_and_effective_port(string a, string b, bool same) =>
+        Assert.Equal(same, WebhookUpdate.SameOrigin(a, b));
 }

@@ -304,4 +304,25 @@ public sealed class WebhooksActorTests : AlertSinkTestKit
         Assert.Equal(fresh.Id, after.Attempts.Single().Message.Id);
         Assert.Equal("kept-across-snapshots", after.Attempts.Single().Webhook.Secret);
     }
+
+    [Fact]
+    public void The_stored_secrets_are_told_only_to_whoever_asks_for_them_by_label_never_printed()
+    {
+        var actor = Start(new FakeWebhookSender());
+        Create(actor, """{"name":"signed","url":"https://hooks.example/","secret":"original-secret-123","headers":{"X-Key":"header-value-1"}}""");
+        Create(actor, """{"name":"chat","url":"https://hooks.slack.com/services/T000/B000/XXXXSECRET"}""");
+        Create(actor, """{"name":"plain","url":"https://hooks.example"}""");
+
+        var stored = Reply<StoredSecrets>(actor, GetStoredSecrets.Instance);
+        Assert.Equal(
+            [
+                ("webhook-1-secret", "original-secret-123"),
+                ("webhook-1-header-X-Key", "header-value-1"),
+                ("webhook-2-url", "https://hooks.slack.com/services/T000/B000/XXXXSECRET"),
+            ],
+            stored.Secrets.Select(s => (s.Label, s.Value)));
+        Assert.DoesNotContain("original-secret-123", stored.ToString());
+        Assert.DoesNotContain("XXXXSECRET", stored.ToString());
+        Assert.DoesNotContain("header-value-1", stored.Secrets[1].ToString());
+    }
 }

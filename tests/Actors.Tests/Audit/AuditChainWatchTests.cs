@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit;
 using DPlaneOS.Actors.Audit;
 using DPlaneOS.Actors.Events;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Tests.Audit;
 

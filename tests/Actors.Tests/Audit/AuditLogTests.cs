@@ -1,11 +1,11 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using DPlaneOS.Actors.Audit;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
 using Microsoft.Data.Sqlite;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Tests.Audit;
 
@@ -31,7 +31,7 @@ public sealed class AuditLogTests : TestKit
 
     private readonly AuditAnchorFile _anchor;
 
-    // Stands in for the DistributedPubSub mediator: the writer's own critical events arrive here as Publish.
+    // Stands in for the LocalBus mediator: the writer's own critical events arrive here as Publish.
     private readonly Akka.TestKit.TestProbe _mediator;
 
     private static Akka.Configuration.Config Config(string file)

@@ -38,13 +38,28 @@ public sealed class AuditRedactionTests
     [Fact]
     public void Credentials_inside_values_are_masked_and_long_values_cut()
     {
-        Assert.Equal("https://***@hooks.example/x?y=1", AuditRedaction.Value("url", "https://alice:pw@hooks.example/x?y=1"));
-        Assert.Equal("smtp://***@mail:587", AuditRedaction.Value("target", "smtp://bob@mail:587"));
+        // A URL keeps only its origin: credentials, path and query are gone.
+        Assert.Equal("https://hooks.example", AuditRedaction.Value("url", "https://alice:pw@hooks.example/x?y=1"));
+        Assert.Equal("smtp://mail:587", AuditRedaction.Value("target", "smtp://bob@mail:587"));
+        Assert.Equal("https://hooks.example", AuditRedaction.Value("url", "https://a:p@ss@hooks.example/x"));
         Assert.Equal("header ***", AuditRedaction.Value("note", "header Bearer abc.def"));
         Assert.Equal("use *** now", AuditRedaction.Value("note", "use dpl_AbCdEfGhIjKlMnOp now"));
         var cut = AuditRedaction.Value("note", new string('x', 1000));
         Assert.Equal(AuditRedaction.MaxValueLength + 1, cut.Length);
     }
+
+    [Theory]
+    [InlineData("https://hooks.slack.com/services/T000/B000/XXXXSECRET", "https://hooks.slack.com")]
+    [InlineData("https://api.telegram.org/bot123:ABC/sendMessage", "https://api.telegram.org")]
+    [InlineData("https://discord.com/api/webhooks/123/tok-en?wait=true", "https://discord.com")]
+    [InlineData("http://127.0.0.1:8080/hook#frag", "http://127.0.0.1:8080")]
+    [InlineData("https://[::1]:8443/x", "https://[::1]:8443")]
+    [InlineData("HTTPS://Hooks.Example?token=qz", "HTTPS://Hooks.Example")]
+    [InlineData("https://hooks.example", "https://hooks.example")]
+    [InlineData("moved from https://a.example/t/qz1 to https://b.example/t/qz2 today", "moved from https://a.example to https://b.example today")]
+    [InlineData("tank/data", "tank/data")]
+    public void Urls_keep_only_scheme_host_and_port(string value, string recorded) =>
+        Assert.Equal(recorded, AuditRedaction.Value("url", value));
 
     [Fact]
     public void Event_types_match_exactly_or_by_glob()

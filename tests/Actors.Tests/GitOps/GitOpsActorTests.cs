@@ -1,6 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
@@ -9,12 +7,13 @@ using DPlaneOS.Actors.GitOps;
 using DPlaneOS.Zfs.GitOps;
 using DPlaneOS.Zfs.GitOps.Apply;
 using static DPlaneOS.Actors.GitOps.GitOpsActor.Protocol;
+using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Tests.GitOps;
 
 /// <summary>
 /// The GitOps actor with a fake host: the in-memory journal with the daemon's serializer bindings, the
-/// real event bus (DistributedPubSub on a single-node cluster), restarts by stopping and re-creating it.
+/// real event bus (the system's LocalBus), restarts by stopping and re-creating it.
 /// </summary>
 public sealed class GitOpsActorTests : TestKit
 {
@@ -23,8 +22,6 @@ public sealed class GitOpsActorTests : TestKit
     private const string DiskB = "/dev/disk/by-id/ata-B";
 
     private static readonly Config TestConfig = ConfigurationFactory.ParseString("""
-        akka.actor.provider = cluster
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         akka.loglevel = WARNING
@@ -51,12 +48,8 @@ public sealed class GitOpsActorTests : TestKit
 
     public GitOpsActorTests() : base(TestConfig)
     {
-        var cluster = Cluster.Get(Sys);
-        cluster.Join(cluster.SelfAddress);
-        AwaitCondition(() => cluster.State.Members.Any(m => m.Status == MemberStatus.Up), TimeSpan.FromSeconds(10));
         _bus = CreateTestProbe();
-        // The ack goes to the sender of Subscribe: send it as the probe.
-        DistributedPubSub.Get(Sys).Mediator.Tell(new Subscribe(MonitorBus.Topic, _bus.Ref), _bus.Ref);
+        MonitorBus.Subscribe(Sys, _bus.Ref);
         _bus.ExpectMsg<SubscribeAck>(TimeSpan.FromSeconds(5));
     }
 

@@ -60,8 +60,9 @@ public sealed class PoolHeartbeatActorTests : VirtualTimeTestKit
         Scheduler.Advance(TimeSpan.Zero);
         AwaitCondition(() => Status(heartbeat).State.Health == PoolHealth.Healthy);
         Assert.Equal(1, _prober.Probes("/tank"));
-        // A fresh heartbeat states its first healthy judgement.
+        // A fresh heartbeat states its first healthy judgement, and that its probe path is clean.
         Assert.Equal(Severity.Resolved, ExpectEvent(events, PoolEvents.Healthy).Severity);
+        Assert.Equal(Severity.Resolved, ExpectEvent(events, PoolEvents.Clean).Severity);
 
         // The pool hangs right after a good probe: the worst case.
         _prober.Hang("/tank");
@@ -103,6 +104,8 @@ public sealed class PoolHeartbeatActorTests : VirtualTimeTestKit
         Assert.Equal(Severity.Resolved, recovered.Severity);
         Assert.Equal("tank", recovered.Subject);
         Assert.Equal(PoolHealth.Healthy, Status(heartbeat).State.Health);
+        // Its first successful probe: the fresh heartbeat states its probe path clean.
+        ExpectEvent(events, PoolEvents.Clean);
 
         Scheduler.Advance(Interval);
         AwaitCondition(() => _prober.Probes("/tank") == 2);
@@ -187,10 +190,12 @@ public sealed class PoolHeartbeatActorTests : VirtualTimeTestKit
         var healthy = ExpectEvent(events, PoolEvents.Healthy);
         Assert.Equal(("tank", Severity.Resolved), (healthy.Subject, healthy.Severity));
         Assert.Equal("healthy at the first probe since start", healthy.Data[PoolEvents.ReasonKey]);
+        Assert.Equal("probe path clean at the first probe since start", ExpectEvent(events, PoolEvents.Clean).Data[PoolEvents.ReasonKey]);
         for (var i = 0; i < 3; i++) AdvanceOneTick(fresh);
         events.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         var stated = Status(fresh).State;
         Assert.True(stated.HealthStated);
+        Assert.True(stated.PathStated);
         Sys.Stop(fresh);
 
         // A restart within the daemon resumes from what the keeper holds: no second statement.
@@ -215,5 +220,36 @@ public sealed class PoolHeartbeatActorTests : VirtualTimeTestKit
         Scheduler.Advance(Interval);
         events.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         Assert.Equal(PoolHealth.Failed, Status(heartbeat).State.Health);
+    }
+
+    [Fact]
+    public void A_tampered_probe_path_warns_once_naming_the_path_never_fails_the_pool_and_a_clean_probe_ends_it()
+    {
+        var events = MonitorProbe();
+        var (heartbeat, _) = StartHeartbeat();
+        Scheduler.Advance(TimeSpan.Zero);
+        ExpectEvent(events, PoolEvents.Clean);
+
+        _prober.Tamper("/tank", "/tank/.dplaneos", "/tank/.dplaneos is a symbolic link to /etc");
+        Scheduler.Advance(Interval);
+        var tampered = ExpectEvent(events, PoolEvents.Tampered, PoolEvents.Failed);
+        Assert.Equal((PoolEvents.Tampered, Severity.Warning, "tank"), (tampered.Type, tampered.Severity, tampered.Subject));
+        Assert.Equal("/tank/.dplaneos", tampered.Data[PoolEvents.PathKey]);
+        Assert.Equal("/tank/.dplaneos is a symbolic link to /etc", tampered.Data[PoolEvents.ReasonKey]);
+        Assert.Equal(["/tank"], PoolEvents.Mountpoints(tampered));
+
+        // Every later probe finds it again: no second warning, and never a failure.
+        for (var i = 0; i < 5; i++) AdvanceOneTick(heartbeat);
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        var status = Status(heartbeat).State;
+        Assert.Equal((PoolHealth.Unknown, "/tank/.dplaneos"), (status.Health, status.TamperedPath));
+
+        _prober.Succeed("/tank");
+        Scheduler.Advance(Interval);
+        var clean = ExpectEvent(events, PoolEvents.Clean, PoolEvents.Healthy, PoolEvents.Failed);
+        Assert.Equal((PoolEvents.Clean, Severity.Resolved, "/tank/.dplaneos"), (clean.Type, clean.Severity, clean.Data[PoolEvents.PathKey]));
+        Assert.Equal(PoolHealth.Healthy, Status(heartbeat).State.Health);
+        AdvanceOneTick(heartbeat);
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 }

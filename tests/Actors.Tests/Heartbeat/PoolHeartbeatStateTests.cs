@@ -25,10 +25,10 @@ public sealed class PoolHeartbeatStateTests
     }
 
     /// <summary>
-    /// A heartbeat that has already stated its health once (as one resumed from its keeper within the daemon),
-    /// so these tests see the transitions only; the first statement of a fresh heartbeat has its own tests below.
+    /// A heartbeat that has already stated its health and its probe path once (as one resumed from its keeper within
+    /// the daemon), so these tests see the transitions only; the first statements of a fresh heartbeat have their own tests below.
     /// </summary>
-    private static readonly PoolHeartbeatState AlreadyStated = PoolHeartbeatState.Initial with { HealthStated = true };
+    private static readonly PoolHeartbeatState AlreadyStated = PoolHeartbeatState.Initial with { HealthStated = true, PathStated = true };
 
     private static (PoolHeartbeatState State, List<PoolSignal> Signals) Run(params HeartbeatObservation[] observations) =>
         Run(AlreadyStated, observations);
@@ -169,7 +169,8 @@ public sealed class PoolHeartbeatStateTests
     {
         var (state, signals) = Run(PoolHeartbeatState.Initial, new StateRead("ONLINE"), Ok, Ok, new StateRead("ONLINE"), Ok);
         Assert.Equal(PoolHealth.Healthy, state.Health);
-        var healthy = Assert.Single(signals);
+        Assert.Equal([PoolEvents.Healthy, PoolEvents.Clean], signals.Select(s => s.Type));
+        var healthy = signals[0];
         Assert.Equal((PoolEvents.Healthy, Severity.Resolved), (healthy.Type, healthy.Severity));
         Assert.Equal("healthy at the first probe since start", healthy.Reason);
         Assert.True(state.HealthStated);
@@ -180,7 +181,7 @@ public sealed class PoolHeartbeatStateTests
     {
         var (state, signals) = Run(PoolHeartbeatState.Initial, new NotMounted("not mounted"), Ok, new NotMounted("not mounted"), Ok);
         Assert.Equal(PoolHealth.Healthy, state.Health);
-        Assert.Equal([PoolEvents.NotProbeable, PoolEvents.Healthy, PoolEvents.NotProbeable], signals.Select(s => s.Type));
+        Assert.Equal([PoolEvents.NotProbeable, PoolEvents.Healthy, PoolEvents.Clean, PoolEvents.NotProbeable], signals.Select(s => s.Type));
     }
 
     [Fact]
@@ -188,24 +189,98 @@ public sealed class PoolHeartbeatStateTests
     {
         var (state, signals) = Run(PoolHeartbeatState.Initial, new ProbeFailed("write failed: EIO"), Ok, new StateRead("DEGRADED"), new StateRead("ONLINE"));
         Assert.Equal(PoolHealth.Healthy, state.Health);
-        Assert.Equal([PoolEvents.Failed, PoolEvents.Recovered, PoolEvents.Degraded, PoolEvents.Recovered], signals.Select(s => s.Type));
+        Assert.Equal([PoolEvents.Failed, PoolEvents.Recovered, PoolEvents.Clean, PoolEvents.Degraded, PoolEvents.Recovered], signals.Select(s => s.Type));
     }
 
     [Fact]
     public void A_fresh_heartbeat_that_finds_the_pool_failed_or_degraded_states_no_health()
     {
-        Assert.Equal([PoolEvents.Failed], Run(PoolHeartbeatState.Initial, new StateRead("SUSPENDED"), Ok).Signals.Select(s => s.Type));
-        Assert.Equal([PoolEvents.Degraded], Run(PoolHeartbeatState.Initial, new StateRead("DEGRADED"), Ok).Signals.Select(s => s.Type));
+        // The probe path is clean all the same: that is stated.
+        Assert.Equal([PoolEvents.Failed, PoolEvents.Clean], Run(PoolHeartbeatState.Initial, new StateRead("SUSPENDED"), Ok).Signals.Select(s => s.Type));
+        Assert.Equal([PoolEvents.Degraded, PoolEvents.Clean], Run(PoolHeartbeatState.Initial, new StateRead("DEGRADED"), Ok).Signals.Select(s => s.Type));
     }
 
     [Fact]
     public void A_heartbeat_resumed_from_a_state_that_stated_health_does_not_state_it_again()
     {
         var (healthy, first) = Run(PoolHeartbeatState.Initial, Ok);
-        Assert.Equal(PoolEvents.Healthy, Assert.Single(first).Type);
+        Assert.Equal([PoolEvents.Healthy, PoolEvents.Clean], first.Select(s => s.Type));
         // The keeper hands this state to the restarted heartbeat; it goes through NotMounted and back.
         var (state, signals) = Run(healthy, Ok, new NotMounted("not mounted"), Ok);
         Assert.Equal(PoolHealth.Healthy, state.Health);
         Assert.Equal([PoolEvents.NotProbeable], signals.Select(s => s.Type));
+    }
+
+    private static readonly ProbeTampered Link = new("/tank/.dplaneos", "/tank/.dplaneos is a symbolic link to /etc");
+
+    [Fact]
+    public void A_tampered_probe_path_is_one_warning_naming_the_path_never_a_failure()
+    {
+        var (state, signals) = Run(new StateRead("ONLINE"), Ok, Link, Link, Link, new StateRead("ONLINE"), Link);
+        var tampered = Assert.Single(signals);
+        Assert.Equal((PoolEvents.Tampered, Severity.Warning, "/tank/.dplaneos"), (tampered.Type, tampered.Severity, tampered.Path));
+        Assert.Equal("/tank/.dplaneos is a symbolic link to /etc", tampered.Reason);
+        Assert.Equal((PoolHealth.Unknown, ProbeCondition.Tampered), (state.Health, state.Probe));
+        Assert.Equal("not probed: /tank/.dplaneos is a symbolic link to /etc", state.Reason);
+        Assert.Equal("/tank/.dplaneos", state.TamperedPath);
+        Assert.Equal(T0.AddSeconds(30), state.LastSuccessAt);
+        Assert.Equal(T0.AddSeconds(180), state.LastProbeAt);
+    }
+
+    [Fact]
+    public void The_next_clean_probe_ends_the_episode_once_and_states_nothing_about_health()
+    {
+        var (state, signals) = Run(Ok, Link, Link, Ok, Ok, Link);
+        Assert.Equal([PoolEvents.Tampered, PoolEvents.Clean, PoolEvents.Tampered], signals.Select(s => s.Type));
+        var clean = signals[1];
+        Assert.Equal((Severity.Resolved, "/tank/.dplaneos"), (clean.Severity, clean.Path));
+        Assert.Contains("/tank/.dplaneos is no longer in the way", clean.Reason);
+        Assert.Equal("/tank/.dplaneos", state.TamperedPath);
+
+        var (cleanAgain, after) = Run(state, Ok);
+        Assert.Equal(PoolHealth.Healthy, cleanAgain.Health);
+        Assert.Null(cleanAgain.TamperedPath);
+        Assert.Equal([PoolEvents.Clean], after.Select(s => s.Type));
+    }
+
+    [Fact]
+    public void Another_tampered_path_is_another_warning()
+    {
+        var file = new ProbeTampered("/tank/.dplaneos/heartbeat", "/tank/.dplaneos/heartbeat is a FIFO, not a regular file");
+        var (_, signals) = Run(Ok, Link, file, file);
+        Assert.Equal([("heartbeat.tampered", "/tank/.dplaneos"), ("heartbeat.tampered", "/tank/.dplaneos/heartbeat")], signals.Select(s => (s.Type, s.Path!)));
+    }
+
+    [Fact]
+    public void Tampering_neither_opens_nor_closes_a_failure_window()
+    {
+        var (failed, signals) = Run(Ok, new ProbeFailed("write failed: EIO"), Link, new StateRead("ONLINE"), Link);
+        Assert.Equal([PoolEvents.Failed, PoolEvents.Tampered], signals.Select(s => s.Type));
+        Assert.Equal(PoolHealth.Failed, failed.Health);
+
+        var (recovered, after) = Run(failed, Ok);
+        Assert.Equal(PoolHealth.Healthy, recovered.Health);
+        Assert.Equal([PoolEvents.Recovered, PoolEvents.Clean], after.Select(s => s.Type));
+    }
+
+    [Fact]
+    public void Zpool_states_still_count_while_the_probe_path_is_tampered()
+    {
+        var (state, signals) = Run(Ok, Link, new StateRead("DEGRADED"), Link, new StateRead("SUSPENDED"));
+        Assert.Equal([PoolEvents.Tampered, PoolEvents.Degraded, PoolEvents.Failed], signals.Select(s => s.Type));
+        Assert.Equal(PoolHealth.Failed, state.Health);
+    }
+
+    [Fact]
+    public void A_fresh_heartbeat_that_finds_its_path_tampered_warns_then_states_both_once_clean()
+    {
+        var (tampered, first) = Run(PoolHeartbeatState.Initial, new StateRead("ONLINE"), Link, Link);
+        Assert.Equal([PoolEvents.Tampered], first.Select(s => s.Type));
+        Assert.Equal(PoolHealth.Unknown, tampered.Health);
+
+        var (state, signals) = Run(tampered, Ok, Ok);
+        Assert.Equal([PoolEvents.Healthy, PoolEvents.Clean], signals.Select(s => s.Type));
+        Assert.Equal("/tank/.dplaneos", signals[1].Path);
+        Assert.True(state.PathStated);
     }
 }

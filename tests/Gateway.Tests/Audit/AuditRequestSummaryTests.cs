@@ -35,6 +35,28 @@ public sealed class AuditRequestSummaryTests
         Assert.Equal(body, await new StreamReader(context.Request.Body).ReadToEndAsync());
     }
 
+    [Fact]
+    public async Task Url_fields_keep_only_their_origin_and_header_values_are_masked()
+    {
+        const string body = """
+            {"name":"slack","url":"https://hooks.slack.com/services/T000/B000/XXXXSECRET",
+             "target":{"endpoint":"https://api.telegram.org/bot123:ABC/sendMessage"},
+             "headers":{"X-Team":"storage-team-qz","Authorization":"Bearer qz-bearer"}}
+            """;
+        var context = Request("PUT", "/api/alerts/webhooks/1", body);
+        context.Request.QueryString = new QueryString("?callback=https%3A%2F%2Fhooks.example%2Fqz-query-path");
+        var details = await AuditRequestSummary.DetailsAsync(context.Request, CancellationToken.None);
+        Assert.Equal("slack", details["body.name"]);
+        Assert.Equal("https://hooks.slack.com", details["body.url"]);
+        Assert.Equal("https://api.telegram.org", details["body.target.endpoint"]);
+        Assert.Equal("https://hooks.example", details["query.callback"]);
+        // Header names say what was configured; their values are write-only like the secret.
+        Assert.Equal("***", details["body.headers.X-Team"]);
+        Assert.Equal("***", details["body.headers.Authorization"]);
+        foreach (var secret in new[] { "XXXXSECRET", "T000", "bot123", "ABC", "qz" })
+            Assert.DoesNotContain(details.Values, v => v.Contains(secret, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("not json at all", "application/json", "invalid JSON, 15 bytes")]
     [InlineData("[1,2,3]", "application/json", "[3 items]")]

@@ -49,7 +49,8 @@ public sealed class AuditTrailTests
         Assert.Equal("mail.example", details.GetProperty("body.smtp.host").GetString());
         Assert.Equal("587", details.GetProperty("body.smtp.port").GetString());
         Assert.Equal("***", details.GetProperty("body.smtp.secret").GetString());
-        Assert.Equal("https://***@hooks.example/x", details.GetProperty("body.url").GetString());
+        // A URL keeps only its origin: no credentials, no path.
+        Assert.Equal("https://hooks.example", details.GetProperty("body.url").GetString());
         Assert.Equal("[2 items]", details.GetProperty("body.tags").GetString());
         Assert.Equal("200", details.GetProperty("status").GetString());
 

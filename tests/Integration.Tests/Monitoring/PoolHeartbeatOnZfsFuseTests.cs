@@ -162,7 +162,7 @@ public sealed class PoolHeartbeatOnZfsFuseTests(ITestOutputHelper output)
         {
             var notProbeable = await events.WaitForAsync(PoolEvents.NotProbeable, pool.Name, TimeSpan.FromSeconds(10));
             Assert.StartsWith("not mounted", notProbeable.Data[PoolEvents.ReasonKey]);
-            Assert.False(File.Exists(Path.Combine(pool.Mountpoint, FilePoolProber.FileName)));
+            Assert.False(File.Exists(FilePoolProber.ProbeFilePath(pool.Mountpoint)));
         }
         finally
         {
@@ -193,9 +193,81 @@ public sealed class PoolHeartbeatOnZfsFuseTests(ITestOutputHelper output)
         Assert.Equal(PoolHealth.Healthy, after.State.Health);
         var restarted = await ActorSystemOf(daemon).ActorSelection(heartbeatPath).ResolveOne(TimeSpan.FromSeconds(5));
         Assert.NotEqual(before, restarted);
-        var content = await File.ReadAllTextAsync(Path.Combine(pool.Mountpoint, FilePoolProber.FileName));
+        var content = await File.ReadAllTextAsync(FilePoolProber.ProbeFilePath(pool.Mountpoint));
         await Task.Delay(Interval * 2);
-        Assert.NotEqual(content, await File.ReadAllTextAsync(Path.Combine(pool.Mountpoint, FilePoolProber.FileName)));
+        Assert.NotEqual(content, await File.ReadAllTextAsync(FilePoolProber.ProbeFilePath(pool.Mountpoint)));
         Assert.DoesNotContain(events.Seen, e => e.Subject == pool.Name);
+    }
+
+    [Fact]
+    public async Task A_link_planted_at_the_probe_path_is_never_followed_and_is_one_tampered_warning_not_a_failure()
+    {
+        await LabDocker.RequireAsync();
+        await using var pool = await LabPool.CreateAsync();
+        var outside = Directory.CreateDirectory(Path.Combine(Lab.Root, $"{pool.Name}-outside")).FullName;
+        var victim = Path.Combine(outside, "audit.key");
+        var longAgo = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        await File.WriteAllTextAsync(victim, "secret key material\n");
+        File.SetLastWriteTimeUtc(victim, longAgo);
+        Directory.SetLastWriteTimeUtc(outside, longAgo);
+        async Task AssertOutsideUntouchedAsync()
+        {
+            Assert.Equal("secret key material\n", await File.ReadAllTextAsync(victim));
+            Assert.Equal(longAgo, File.GetLastWriteTimeUtc(victim));
+            Assert.Equal([victim], Directory.GetFileSystemEntries(outside));
+            Assert.Equal(longAgo, Directory.GetLastWriteTimeUtc(outside));
+        }
+
+        Directory.CreateDirectory(Path.Combine(pool.Mountpoint, "data"));
+        // The names of the old layout, planted before the daemon starts: never written through.
+        var oldNames = new[] { ".dplaneos_heartbeat.tmp", ".dplaneos_heartbeat" }.Select(name => Path.Combine(pool.Mountpoint, name)).ToList();
+        foreach (var oldName in oldNames) File.CreateSymbolicLink(oldName, victim);
+        string? onPool = null;
+        try
+        {
+            onPool = await LabDocker.RunSleeperAsync($"{pool.Name}-on", Path.Combine(pool.Mountpoint, "data"));
+            await using var daemon = await DaemonFixture.StartAsync(settings: Settings(pool));
+            await using var events = await MonitorSubscription.StartAsync(ActorSystemOf(daemon));
+            await WaitForHealthyAsync(daemon, pool);
+            var probeDirectory = Path.Combine(pool.Mountpoint, FilePoolProber.DirectoryName);
+            Assert.True(File.Exists(FilePoolProber.ProbeFilePath(pool.Mountpoint)));
+
+            // What anyone who can write the pool root can do: move the daemon's directory aside and put a link there.
+            Directory.Move(probeDirectory, Path.Combine(pool.Mountpoint, "moved-aside"));
+            Directory.CreateSymbolicLink(probeDirectory, outside);
+            var plantedAt = DateTimeOffset.UtcNow;
+
+            var tampered = await events.WaitForAsync(PoolEvents.Tampered, pool.Name, TimeSpan.FromSeconds(30));
+            output.WriteLine($"heartbeat.tampered {(DateTimeOffset.UtcNow - plantedAt).TotalMilliseconds:0} ms after the link: {tampered.Data[PoolEvents.ReasonKey]}");
+            Assert.Equal(Severity.Warning, tampered.Severity);
+            Assert.Equal(probeDirectory, tampered.Data[PoolEvents.PathKey]);
+            Assert.Equal($"{probeDirectory} is a symbolic link to {outside}", tampered.Data[PoolEvents.ReasonKey]);
+
+            // Three more probes meet the link.
+            var report = await WaitForHeartbeatAsync(daemon, pool.Name, r => r.State.LastProbeAt > plantedAt + Interval * 3,
+                TimeSpan.FromSeconds(30), "probed three more times");
+            Assert.Equal((PoolHealth.Unknown, probeDirectory), (report.State.Health, report.State.TamperedPath));
+            await AssertOutsideUntouchedAsync();
+            Assert.True(await LabDocker.IsRunningAsync(onPool));
+
+            // The link removed: the next probe makes its own directory again, and that ends the episode.
+            File.Delete(probeDirectory);
+            var clean = await events.WaitForAsync(e => e.Type == PoolEvents.Clean && e.Subject == pool.Name
+                && e.Data.GetValueOrDefault(PoolEvents.PathKey) == probeDirectory, TimeSpan.FromSeconds(30), "heartbeat.clean for the link");
+            Assert.Equal(Severity.Resolved, clean.Severity);
+            Assert.Equal(PoolHealth.Healthy, (await HeartbeatAsync(daemon, pool.Name))!.State.Health);
+
+            // Everything up to the end of the episode: one warning, no failure, no container stopped.
+            Assert.Single(events.Seen, e => e.Subject == pool.Name && e.Type == PoolEvents.Tampered);
+            Assert.DoesNotContain(events.Seen, e => e.Subject == pool.Name && e.Type is PoolEvents.Failed or DockerEvents.Stopped);
+            Assert.True(await LabDocker.IsRunningAsync(onPool));
+            await AssertOutsideUntouchedAsync();
+            Assert.All(oldNames, oldName => Assert.Equal(victim, new FileInfo(oldName).LinkTarget));
+        }
+        finally
+        {
+            if (onPool is not null) await LabDocker.RemoveAsync(onPool);
+            Directory.Delete(outside, recursive: true);
+        }
     }
 }

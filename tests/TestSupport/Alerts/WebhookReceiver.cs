@@ -18,6 +18,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
     private WebApplication? _app;
     private volatile int _status = 200;
+    private volatile Holding? _holding;
 
     private WebhookReceiver()
     {
@@ -37,6 +38,22 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public IReadOnlyList<ReceivedRequest> Requests => _requests.ToArray();
+
+    /// <summary>
+    /// From now on every request is read and then left unanswered (a receiver that took the
+    /// connection and hangs) until <see cref="Release"/>, or until the client goes away. The task
+    /// completes with the first request held (<see cref="ReceivedRequest.AnsweredStatus"/> 0); a held
+    /// request appears in <see cref="Requests"/> only if it is answered after the release.
+    /// </summary>
+    public Task<ReceivedRequest> HoldAsync()
+    {
+        var holding = new Holding();
+        _holding = holding;
+        return holding.FirstHeld.Task;
+    }
+
+    /// <summary>Answers the held requests whose clients are still there, and holds no more.</summary>
+    public void Release() => Interlocked.Exchange(ref _holding, null)?.Released.TrySetResult();
 
     /// <summary>Requests answered with a 2xx: deliveries the daemon must consider done.</summary>
     public IReadOnlyList<ReceivedRequest> Accepted => Requests.Where(r => r.AnsweredStatus is >= 200 and < 300).ToList();
@@ -60,14 +77,21 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
-            var status = _status;
-            _requests.Enqueue(new ReceivedRequest(
+            ReceivedRequest Received(int status) => new(
                 DateTimeOffset.UtcNow,
                 context.Request.Method,
                 context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body.ToArray(),
-                status));
+                status);
+            if (_holding is { } holding)
+            {
+                holding.FirstHeld.TrySetResult(Received(0));
+                // Ends without an answer when the client goes away (a killed daemon closes the connection).
+                await holding.Released.Task.WaitAsync(context.RequestAborted);
+            }
+            var status = _status;
+            _requests.Enqueue(Received(status));
             context.Response.StatusCode = status;
         });
         await app.StartAsync();
@@ -100,7 +124,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => new(DownAsync());
+    public ValueTask DisposeAsync()
+    {
+        Release();
+        return new(DownAsync());
+    }
+
+    private sealed class Holding
+    {
+        public TaskCompletionSource<ReceivedRequest> FirstHeld { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }
 
 /// <summary>One request as the receiver saw it, and the status it answered.</summary>

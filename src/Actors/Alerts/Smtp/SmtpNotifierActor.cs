@@ -28,6 +28,8 @@ public sealed class SmtpNotifierActor : OutboxSinkActor
         Command<Protocol.GetSettings>(_ => Sender.Tell(View()));
         Command<Protocol.Update>(OnUpdate);
         Command<Protocol.Test>(_ => OnTest());
+        Command<GetStoredSecrets>(_ => Sender.Tell(new StoredSecrets(
+            _settings?.Password is { } password ? [new StoredSecret("smtp-password", password)] : [])));
     }
 
     public override string PersistenceId => JournalId;
@@ -38,9 +40,13 @@ public sealed class SmtpNotifierActor : OutboxSinkActor
     protected override bool IsActive(int target) => _settings is { Enabled: true };
 
     protected override Task<DeliveryOutcome> AttemptAsync(int target, AlertMessage message, CancellationToken cancellationToken) =>
-        _settings is { } settings
-            ? _sender.SendAsync(settings, message, cancellationToken)
-            : Task.FromResult(DeliveryOutcome.Failure(null, "SMTP is not configured", 0));
+        _settings is { } settings ? Send(settings, message, cancellationToken) : Task.FromResult(DeliveryOutcome.Failure(null, "SMTP is not configured", 0));
+
+    /// <summary>Sends with <paramref name="settings"/>, unless <see cref="SmtpSettings.SendRefusal"/> says why not.</summary>
+    private Task<DeliveryOutcome> Send(SmtpSettings settings, AlertMessage message, CancellationToken cancellationToken) =>
+        settings.SendRefusal is { } refusal
+            ? Task.FromResult(DeliveryOutcome.Failure(null, refusal, 0))
+            : _sender.SendAsync(settings, message, cancellationToken);
 
     protected override string Describe(int target) => _settings?.Describe() ?? "SMTP";
 
@@ -87,7 +93,7 @@ public sealed class SmtpNotifierActor : OutboxSinkActor
         }
         var data = new Dictionary<string, string> { ["note"] = "A test of the alert e-mail settings; no action is needed." };
         var message = AlertMessage.Test(TestEventType, Environment.MachineName, Time.GetUtcNow(), data);
-        _sender.SendAsync(settings, message, Stopping).PipeTo(Sender,
+        Send(settings, message, Stopping).PipeTo(Sender,
             success: outcome => new SinkReply.Ok<TestDelivery>(TestDelivery.From(outcome)),
             failure: ex => new SinkReply.Ok<TestDelivery>(new TestDelivery(false, null, 0, ex.GetBaseException().Message)));
     }

@@ -8,7 +8,9 @@ namespace DPlaneOS.Actors.Alerts.Smtp;
 /// <summary>
 /// A PUT of the SMTP configuration, checked field by field. It replaces the configuration (omitted
 /// optional fields take their defaults) except the password, which is kept when omitted or sent
-/// back as <see cref="SecretInput.Mask"/>, cleared by null or "".
+/// back as <see cref="SecretInput.Mask"/> as long as host, port and security stay the same (it was
+/// given for that server), cleared by null or "". A username (AUTH) needs TLS: security none with a
+/// username is refused.
 /// </summary>
 public sealed record SmtpSettingsRequest(
     string Host,
@@ -62,6 +64,9 @@ public sealed record SmtpSettingsRequest(
         if (username is not null && (username.Length > MaxTextLength || RequestFields.HasControlCharacters(username)))
             fields.Error("username", $"must be at most {MaxTextLength} characters without control characters");
 
+        if (username is not null && security == SmtpSecurity.None)
+            fields.Error("username", "must not be set with security none: SMTP AUTH without TLS would send the password in the clear; use starttls or ssl");
+
         var password = fields.Secret("password");
         if (password.Action == SecretInput.Change.Set && (password.Value!.Length > 1024 || RequestFields.HasControlCharacters(password.Value)))
             fields.Error("password", "must be at most 1024 characters without control characters");
@@ -98,10 +103,13 @@ public sealed record SmtpSettingsRequest(
             : null;
     }
 
-    /// <summary>The configuration this request makes of <paramref name="stored"/>, or why not.</summary>
+    /// <summary>
+    /// The configuration this request makes of <paramref name="stored"/>, or why not. A kept
+    /// (masked or omitted) password survives only on the same host, port and security.
+    /// </summary>
     public (SmtpSettings? Accepted, SinkReply.Invalid? Rejected) ApplyTo(SmtpSettings? stored, DateTimeOffset now)
     {
-        var password = Password.ApplyTo(stored?.Password);
+        var password = Password.ApplyTo(stored is not null && stored.SameServer(Host, Port, Security) ? stored.Password : null);
         if (password is not null && Username is null)
             return (null, new SinkReply.Invalid(new Dictionary<string, string[]> { ["username"] = ["is required when a password is set"] }));
         return (new SmtpSettings(Host, Port, Security, Username, password, From, Recipients, MinimumSeverity, Enabled,

@@ -27,6 +27,17 @@ public sealed record Webhook(
 
     public string Describe() => $"webhook {Id} '{Name}'";
 
+    /// <summary>
+    /// The values to keep out of a support bundle: the secret, each header value, and the URL when
+    /// it has more than an origin (chat webhooks carry their token in the path or query).
+    /// </summary>
+    public IEnumerable<StoredSecret> StoredSecrets()
+    {
+        if (Secret is not null) yield return new StoredSecret($"webhook-{Id}-secret", Secret);
+        foreach (var (name, value) in Headers) yield return new StoredSecret($"webhook-{Id}-header-{name}", value);
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.PathAndQuery != "/") yield return new StoredSecret($"webhook-{Id}-url", Url);
+    }
+
     /// <summary>Without the secret, header values or URL (its path or query may hold a token): records can reach logs.</summary>
     public override string ToString() => $"Webhook {{ Id = {Id}, Name = {Name}, Enabled = {Enabled}, HasSecret = {Secret is not null} }}";
 }

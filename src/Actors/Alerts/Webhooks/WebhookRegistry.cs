@@ -13,19 +13,21 @@ public sealed record WebhookRegistry(ImmutableSortedDictionary<int, Webhook> Web
     public (Webhook? Accepted, SinkReply? Rejected) Create(WebhookRequest request, DateTimeOffset now)
     {
         if (NameTaken(request.Name, exceptId: null) is { } clash) return (null, clash);
-        var (headers, headerErrors) = MergeHeaders(request, stored: null);
-        if (headerErrors is not null) return (null, headerErrors);
-        var secret = request.Secret.ApplyTo(null);
-        return (new Webhook(NextId, request.Name, request.Url, request.Events, request.MinimumSeverity, request.Enabled, headers, secret, now, now), null);
+        var secrets = WebhookUpdate.Merge(null, request);
+        if (secrets.Errors is not null) return (null, secrets.Errors);
+        return (new Webhook(NextId, request.Name, request.Url, request.Events, request.MinimumSeverity, request.Enabled, secrets.Headers, secrets.Secret, now, now), null);
     }
 
-    /// <summary>Webhook <paramref name="id"/> as <paramref name="request"/> replaces it, or why it cannot.</summary>
+    /// <summary>
+    /// Webhook <paramref name="id"/> as <paramref name="request"/> replaces it, or why it cannot. A
+    /// new URL origin drops the kept secret and header values (<see cref="WebhookUpdate"/>).
+    /// </summary>
     public (Webhook? Accepted, SinkReply? Rejected) Replace(int id, WebhookRequest request, DateTimeOffset now)
     {
         if (Find(id) is not { } stored) return (null, new SinkReply.NotFound($"No webhook with id {id}"));
         if (NameTaken(request.Name, exceptId: id) is { } clash) return (null, clash);
-        var (headers, headerErrors) = MergeHeaders(request, stored);
-        if (headerErrors is not null) return (null, headerErrors);
+        var secrets = WebhookUpdate.Merge(stored, request);
+        if (secrets.Errors is not null) return (null, secrets.Errors);
         return (stored with
         {
             Name = request.Name,
@@ -33,8 +35,8 @@ public sealed record WebhookRegistry(ImmutableSortedDictionary<int, Webhook> Web
             Events = request.Events,
             MinimumSeverity = request.MinimumSeverity,
             Enabled = request.Enabled,
-            Headers = headers,
-            Secret = request.Secret.ApplyTo(stored.Secret),
+            Headers = secrets.Headers,
+            Secret = secrets.Secret,
             UpdatedAt = now,
         }, null);
     }
@@ -48,18 +50,4 @@ public sealed record WebhookRegistry(ImmutableSortedDictionary<int, Webhook> Web
         Webhooks.Values.FirstOrDefault(w => w.Id != exceptId && string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase)) is { } other
             ? new SinkReply.Conflict($"The name '{name}' is already used by webhook {other.Id}")
             : null;
-
-    /// <summary>Header values are write-only: a masked value keeps the stored one, which must then exist.</summary>
-    private static (IReadOnlyDictionary<string, string> Headers, SinkReply.Invalid? Errors) MergeHeaders(WebhookRequest request, Webhook? stored)
-    {
-        var merged = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var errors = new Dictionary<string, string[]>();
-        foreach (var (name, input) in request.Headers)
-        {
-            var previous = stored?.Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
-            if (input.ApplyTo(previous) is { } value) merged[name] = value;
-            else errors[$"headers.{name}"] = [$"'{SecretInput.Mask}' keeps a stored value, but this webhook has no header '{name}'"];
-        }
-        return (merged, errors.Count > 0 ? new SinkReply.Invalid(errors) : null);
-    }
 }

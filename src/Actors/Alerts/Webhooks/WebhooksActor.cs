@@ -27,6 +27,7 @@ public sealed class WebhooksActor : OutboxSinkActor
         Command<Protocol.Replace>(OnReplace);
         Command<Protocol.Delete>(OnDelete);
         Command<Protocol.Test>(OnTest);
+        Command<GetStoredSecrets>(_ => Sender.Tell(new StoredSecrets(_registry.Webhooks.Values.SelectMany(w => w.StoredSecrets()).ToList())));
     }
 
     public override string PersistenceId => JournalId;
