@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using DPlaneOS.Gateway.Auth;
 using DPlaneOS.Gateway.Hosting;
+using DPlaneOS.TestSupport;
 
 namespace DPlaneOS.Gateway.Tests;
 
@@ -36,7 +36,7 @@ public sealed class ApiTokenFileTests
         var hashFile = Path.Combine(dataDir, ApiTokenStore.HashFileName);
         await File.WriteAllTextAsync(hashFile, content);
 
-        var run = await RunUntilExitAsync(dataDir);
+        await using var run = await RunUntilExitAsync(dataDir);
 
         AssertRefusedWithOneLine(run, hashFile, problem);
         Assert.Equal(content, await File.ReadAllTextAsync(hashFile));
@@ -56,7 +56,7 @@ public sealed class ApiTokenFileTests
         var hashFile = Path.Combine(dataDir, ApiTokenStore.HashFileName);
         File.CreateSymbolicLink(hashFile, target);
 
-        var run = await RunUntilExitAsync(dataDir);
+        await using var run = await RunUntilExitAsync(dataDir);
 
         AssertRefusedWithOneLine(run, hashFile, $"is a symbolic link (to {target})");
         if (targetExists) Assert.Equal(valid, await File.ReadAllTextAsync(target));
@@ -125,56 +125,14 @@ public sealed class ApiTokenFileTests
 
     private static string NewDataDir() => Directory.CreateTempSubdirectory("dplaned-tokens-").FullName;
 
-    private static void AssertRefusedWithOneLine(ProcessRun run, string hashFile, string problem)
+    private static Task<DaemonProcess> RunUntilExitAsync(string dataDir) => DaemonProcess.RunUntilExitAsync(dataDir, TimeSpan.FromMinutes(1));
+
+    private static void AssertRefusedWithOneLine(DaemonProcess run, string hashFile, string problem)
     {
-        Assert.True(run.ExitCode == StartRefusedException.ExitCode, $"exit code {run.ExitCode}, output:\n{run.Text}");
-        var line = Assert.Single(run.Lines);
-        Assert.StartsWith($"dplaned: {hashFile} ", line);
+        Assert.True(run.ExitCode == StartRefusedException.ExitCode, $"exit code {run.ExitCode}, output:\n{run.OutputText}");
+        var line = Assert.Single(run.Output);
+        Assert.StartsWith($"stderr: dplaned: {hashFile} ", line);
         Assert.Contains(problem, line);
         Assert.Contains("restore it from a backup, or delete it", line);
-    }
-
-    private sealed record ProcessRun(int? ExitCode, IReadOnlyList<string> Lines)
-    {
-        public string Text => string.Join('\n', Lines);
-    }
-
-    /// <summary>
-    /// Runs the built <c>dplaned</c> on <paramref name="dataDir"/> until it exits; a daemon still running
-    /// after a minute has started (which these tests refuse), so it is killed and reported with exit code null.
-    /// </summary>
-    private static async Task<ProcessRun> RunUntilExitAsync(string dataDir)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "dplaned.dll"), "--urls", "http://127.0.0.1:0", "--data-dir", dataDir])
-            info.ArgumentList.Add(arg);
-        // Should the daemon start after all, it must not probe the machine's pools.
-        info.Environment["DPlaneOS__Heartbeat__Enabled"] = "false";
-        foreach (var name in (string[])["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "INVOCATION_ID"]) info.Environment.Remove(name);
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        int? exitCode;
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-            exitCode = process.ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            exitCode = null;
-        }
-        var lines = ((await stdout) + (await stderr)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new ProcessRun(exitCode, lines);
     }
 }
