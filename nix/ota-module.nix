@@ -12,18 +12,41 @@ let
     exec ${dcfg.package}/bin/dplaned "$@" --data-dir ${lib.escapeShellArg dcfg.dataDir} --config ${dcfg.configFile}
   '';
 
-  # The key is forced here: the environment of the caller cannot replace it.
+  runtimeInputs = with pkgs; [
+    bash coreutils gnutar gzip zstd gnugrep gnused util-linux openssl curl systemd
+  ];
+
+  # Every variable ota-update.sh reads from its environment, fixed here: nothing in the caller's
+  # environment (`OTA_PUBKEY=/tmp/key sudo dplaneos-ota apply`, a systemd drop-in) can redirect the
+  # key, the slots, the ESP or the tools. nix/tests/cases.nix derives the list from the script.
+  pinned = {
+    OTA_PUBKEY = publicKeyFile;
+    OTA_STATE_DIR = cfg.stateDir;
+    OTA_VERSION_FILE = "/etc/dplaneos/version"; # module.nix writes it
+    OTA_CMDLINE = "/proc/cmdline";
+    OTA_SLOT_A = "/dev/disk/by-partlabel/system-a"; # disko.nix labels
+    OTA_SLOT_B = "/dev/disk/by-partlabel/system-b";
+    OTA_ESP = "/boot";
+    OTA_HEALTH_URL = dcfg.healthUrl;
+    OTA_HEALTH_TIMEOUT = toString cfg.healthTimeout;
+    OTA_HEALTH_INTERVAL = "5";
+    OTA_OPENSSL = lib.getExe' pkgs.openssl "openssl";
+    OTA_CURL = lib.getExe' pkgs.curl "curl";
+    OTA_SYSTEMCTL = lib.getExe' pkgs.systemd "systemctl";
+    OTA_BOOTCTL = lib.getExe' pkgs.systemd "bootctl";
+    OTA_REBOOT = lib.getExe' pkgs.systemd "reboot";
+    OTA_SNAPSHOT = snapshotCmd;
+    TMPDIR = "/tmp";
+  };
+  # Store paths are shell-safe as they are; everything else is quoted.
+  pin = name: value: "export ${name}=${if builtins.isString value then lib.escapeShellArg value else toString value}";
+
   otaTool = pkgs.writeShellApplication {
     name = "dplaneos-ota";
-    runtimeInputs = with pkgs; [
-      bash coreutils gnutar gzip zstd gnugrep gnused util-linux openssl curl systemd
-    ];
+    inherit runtimeInputs;
     text = ''
-      export OTA_PUBKEY=${publicKeyFile}
-      export OTA_STATE_DIR=${lib.escapeShellArg cfg.stateDir}
-      export OTA_HEALTH_URL=${lib.escapeShellArg dcfg.healthUrl}
-      export OTA_HEALTH_TIMEOUT=${toString cfg.healthTimeout}
-      export OTA_SNAPSHOT=${snapshotCmd}
+      export PATH=${lib.makeBinPath runtimeInputs}
+      ${lib.concatStringsSep "\n" (lib.mapAttrsToList pin pinned)}
       exec bash ${./ota-update.sh} "$@"
     '';
   };

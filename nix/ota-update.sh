@@ -29,7 +29,10 @@
 #
 # Nothing but manifest/manifest.sig/manifest.keyid is extracted before the
 # signature is verified; image, kernel and initrd are hashed against the
-# signed manifest before a single byte is written.
+# signed manifest before a single byte is written. The image is hashed again
+# while it streams into the slot (the slot is never read back), and the boot
+# entry is written only when that hash matches: a bundle replaced after
+# verification leaves the slot unbootable and the boot entries unchanged.
 #
 # SLOTS AND BOOT
 #   The running slot is read from the kernel command line (dplaneos.slot=a|b).
@@ -71,7 +74,9 @@
 #   OTA_OPENSSL openssl   OTA_CURL curl   OTA_SYSTEMCTL systemctl
 #   OTA_BOOTCTL bootctl   OTA_REBOOT reboot
 #   OTA_SNAPSHOT dplaned  (run as "$OTA_SNAPSHOT snapshot pre-upgrade"; empty skips)
-#   The NixOS wrapper (ota-module.nix) forces OTA_PUBKEY to the configured key.
+#   TMPDIR /tmp (the working directory of a run)
+#   The NixOS wrapper (ota-module.nix) pins every one of these (and PATH), so the
+#   caller's environment cannot redirect the key, the slots or the tools.
 set -euo pipefail
 umask 077
 
@@ -343,12 +348,32 @@ parse_manifest() {
   if [ -z "${M[cmdline]+set}" ]; then M[cmdline]=""; fi
 }
 
+expect_hash() { # member want have
+  [ "$3" = "$2" ] ||
+    die "$E_HASH" "$1 sha256 mismatch: manifest says $2, bundle has $3 (tampered or corrupt image)"
+}
+
 check_member_hash() {
   local bundle=$1 member=$2 want=$3 have
   have=$(tar -xOf "$bundle" "$member" | sha256_of_stream) ||
     die "$E_BUNDLE" "cannot read member '$member'"
-  [ "$have" = "$want" ] ||
-    die "$E_HASH" "$member sha256 mismatch: manifest says $want, bundle has $have (tampered or corrupt image)"
+  expect_hash "$member" "$want" "$have"
+}
+
+# Streams member $2 of bundle $1 into the command "${@:3}" and hashes the very same bytes on the
+# way (tee into a FIFO): one read of the bundle, and what the command got is what was hashed.
+# Sets STREAM_SHA256; fails when reading, hashing or the command fails.
+stream_member() {
+  local bundle=$1 member=$2 fifo="$TMP/stream.fifo" hasher rc=0
+  shift 2
+  rm -f -- "$fifo" "$fifo.sha256"
+  mkfifo -m 0600 -- "$fifo" || return 1
+  sha256_of_stream <"$fifo" >"$fifo.sha256" &
+  hasher=$!
+  tar -xOf "$bundle" "$member" | tee -- "$fifo" | "$@" || rc=1
+  wait "$hasher" || rc=1
+  STREAM_SHA256=$(cat -- "$fifo.sha256")
+  return "$rc"
 }
 
 slot_capacity() {
@@ -401,13 +426,14 @@ verify_bundle() {
   [ "${M[slot]}" = "$TO" ] ||
     die "$E_SLOT" "bundle was built for slot ${M[slot]}, but the inactive slot is $TO (running $FROM)"
 
-  check_member_hash "$bundle" image "${M[image_sha256]}"
+  stream_member "$bundle" image wc -c >"$TMP/image.size" || die "$E_BUNDLE" "cannot read member 'image'"
+  expect_hash image "${M[image_sha256]}" "$STREAM_SHA256"
+  IMAGE_SIZE=$(tr -d '[:space:]' <"$TMP/image.size")
   check_member_hash "$bundle" kernel "${M[kernel_sha256]}"
   check_member_hash "$bundle" initrd "${M[initrd_sha256]}"
 
   dev=$(slot_dev "$TO")
   cap=$(slot_capacity "$dev") || die "$E_SLOT" "slot $TO device $dev not found"
-  IMAGE_SIZE=$(tar -xOf "$bundle" image | wc -c)
   [ "$IMAGE_SIZE" -le "$cap" ] ||
     die "$E_SLOT" "image ($IMAGE_SIZE bytes) does not fit slot $TO ($cap bytes)"
   log "bundle $BUNDLE_VERSION verified for slot $TO (running $running on slot $FROM)"
@@ -437,7 +463,7 @@ write_file_atomic() { # src dst
 }
 
 cmd_apply() {
-  local allow=0 reinstall=0 reboot=0 bundle="" dev entry edir have
+  local allow=0 reinstall=0 reboot=0 bundle="" dev entry edir
   while [ $# -gt 0 ]; do
     case "$1" in
       --allow-downgrade) allow=1 ;;
@@ -460,11 +486,12 @@ cmd_apply() {
 
   dev=$(slot_dev "$TO")
   log "writing image ($IMAGE_SIZE bytes) to slot $TO ($dev)"
-  tar -xOf "$bundle" image | dd of="$dev" bs=4M conv=fsync,notrunc status=none ||
-    die "$E_WRITE" "writing the image to $dev failed"
-  have=$(head -c "$IMAGE_SIZE" -- "$dev" | sha256_of_stream)
-  [ "$have" = "${M[image_sha256]}" ] ||
-    die "$E_WRITE" "read-back of slot $TO does not match the image (got $have); slot left unbootable"
+  # Hashed while it is written, never read back: the bytes that reached the slot are the bytes
+  # checked here, whatever happened to the bundle since it was verified.
+  stream_member "$bundle" image dd of="$dev" bs=4M conv=fsync,notrunc status=none ||
+    die "$E_WRITE" "writing the image to $dev failed; slot $TO left unbootable, boot entries unchanged"
+  [ "$STREAM_SHA256" = "${M[image_sha256]}" ] ||
+    die "$E_HASH" "the image written to slot $TO does not match the manifest (sha256 $STREAM_SHA256, manifest ${M[image_sha256]}): the bundle changed after it was verified; slot $TO left unbootable, boot entries unchanged"
 
   edir="$OTA_ESP/EFI/dplaneos/$TO"
   entry="$OTA_ESP/loader/entries/$(entry_name "$TO")"

@@ -3,6 +3,7 @@
 #   nix-instantiate --eval --strict -E '(import ./cases.nix)."<name>"'
 let
   b = builtins;
+  lib = import ./stub-lib.nix;
   checks = import ../lib/checks.nix;
 
   eval = { modules, kernelVersion ? "6.6.58", zfsVersion ? "2.2.7" }:
@@ -186,6 +187,20 @@ in
     let t = ota.config.services.dplaneos.ota.package.text; in
     expect (contains "export OTA_PUBKEY=/nix/store/[^ ]*dplaneos-ota-signing.pub" t
       && contains "OTA_HEALTH_URL='http://127.0.0.1:9000/healthz'" t && contains "export OTA_SNAPSHOT=" t) t;
+  "ota wrapper pins every variable the script reads from its environment" =
+    let
+      t = ota.config.services.dplaneos.ota.package.text;
+      # The script's environment inputs, read from the script itself so the list cannot go stale:
+      # every OTA_* name, and every other variable it gives a default (''${NAME:-…} or ''${NAME-…}).
+      inputs = lib.unique (b.filter (n: n != null) (b.concatLists (b.filter b.isList
+        (b.split "(OTA_[A-Z0-9_]+)|\\$\\{([A-Z_][A-Z0-9_]*):?-" (b.readFile ../ota-update.sh)))));
+      # A fixed value: a quoted literal or a store path, never an expansion of what the caller passed.
+      pinned = n: b.match ".*\nexport ${n}=('[^'$]+'|/nix/store/[^[:space:]$']+)\n.*" "\n${t}\n" != null;
+      loose = b.filter (n: !pinned n) inputs;
+    in
+    expect (b.length inputs >= 17 && b.elem "TMPDIR" inputs && loose == [ ]
+      && b.match ".*\nexport PATH=[^$\n]+\n.*" "\n${t}\n" != null)
+      "not pinned: ${show loose} (script reads ${show inputs}); wrapper: ${t}";
   "ota refuses missing public key" = fires "publicKey must be a PEM" (otaModules { });
   "ota passes with a PEM key" = noneFailed ota;
 

@@ -605,6 +605,34 @@ if [ "$HAVE_SSL" = 1 ] && setup_keys; then
     fail "ota failed snapshot aborts before writing" "rc=$RC $(oneline <<<"$OUT")"
   fi
 
+  # The bundle is replaced after it was verified (the snapshot hook runs in between): the image that
+  # is written must be the image that is hashed, and nothing but the signed image may reach a boot entry.
+  # MODE append: the signed image plus trailing bytes (a read-back of the image's length would pass);
+  # MODE flip: one byte changed.
+  expect_swapped_image_refused() {
+    local name=$1 mode=$2
+    new_sandbox
+    make_bundle
+    rm -rf "$SB/swap.d"
+    cp -r "$SB/bundle.d" "$SB/swap.d"
+    case "$mode" in
+      append) printf 'appended after signing' >>"$SB/swap.d/image" ;;
+      flip) printf 'Y' | dd of="$SB/swap.d/image" bs=1 seek=5000 conv=notrunc status=none ;;
+    esac
+    tar -cf "$SB/swap.tar" -C "$SB/swap.d" manifest manifest.sig manifest.keyid image kernel initrd
+    printf '#!/usr/bin/env bash\nmv -f %q %q\n' "$SB/swap.tar" "$BUNDLE" >"$SB/bin/snapshot"
+    ota apply "$BUNDLE"
+    if [ "$RC" = 6 ] && grep -q 'image written to slot b does not match the manifest' <<<"$OUT" &&
+      [ ! -e "$SB/swap.tar" ] && [ ! -e "$SB/bootctl.log" ] && [ ! -e "$SB/state/pending" ] &&
+      [ ! -e "$SB/esp/loader/entries/dplaneos-b.conf" ] && [ ! -e "$SB/esp/EFI/dplaneos/b/kernel" ]; then
+      pass "$name"
+    else
+      fail "$name" "rc=$RC $(oneline <<<"$OUT")"
+    fi
+  }
+  expect_swapped_image_refused "ota image with bytes appended after verification never reaches a boot entry" append
+  expect_swapped_image_refused "ota image changed after verification never reaches a boot entry" flip
+
   # failing health check (daemon down) reverts and reboots
   new_sandbox
   make_bundle

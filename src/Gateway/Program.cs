@@ -39,7 +39,17 @@ public class Program
         if (commandLine.IsVerb("snapshot", "pre-upgrade"))
             return PreUpgradeSnapshotVerb.RunAsync(commandLine, Console.Out, Console.Error).GetAwaiter().GetResult();
 
-        var app = Build(commandLine);
+        WebApplication app;
+        try
+        {
+            app = Build(commandLine);
+        }
+        catch (StartRefusedException refused)
+        {
+            // One line, no stack trace: it says which file, what is wrong with it and how to recover.
+            Console.Error.WriteLine($"dplaned: {refused.Message}");
+            return StartRefusedException.ExitCode;
+        }
         app.Run();
         return 0;
     }

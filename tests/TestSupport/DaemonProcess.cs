@@ -75,7 +75,29 @@ public sealed class DaemonProcess : IAsyncDisposable
     /// signals still go to the daemon itself (<see cref="Pid"/>).</param>
     public static Task<DaemonProcess> StartAsync(
         string? dataDir = null, IReadOnlyDictionary<string, string?>? settings = null,
-        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? within = null, IReadOnlyList<string>? launcher = null)
+        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? within = null, IReadOnlyList<string>? launcher = null) =>
+        LaunchAsync(NewLaunch(dataDir, settings, environment, within ?? TimeSpan.FromMinutes(2), launcher), token: null);
+
+    /// <summary>
+    /// Runs the daemon on <paramref name="dataDir"/> until it exits by itself: for a start that must be refused.
+    /// One still running after <paramref name="within"/> has started after all; it is killed (<see cref="ExitCode"/> 137).
+    /// </summary>
+    public static async Task<DaemonProcess> RunUntilExitAsync(string dataDir, TimeSpan within)
+    {
+        var daemon = Spawn(NewLaunch(dataDir, null, null, within, null));
+        try
+        {
+            await daemon._process.WaitForExitAsync().WaitAsync(within);
+        }
+        catch (TimeoutException)
+        {
+            await daemon.KillAsync();
+        }
+        return daemon;
+    }
+
+    private static Launch NewLaunch(string? dataDir, IReadOnlyDictionary<string, string?>? settings,
+        IReadOnlyDictionary<string, string?>? environment, TimeSpan within, IReadOnlyList<string>? launcher)
     {
         var home = Directory.CreateTempSubdirectory("dplaned-proc-").FullName;
         dataDir ??= Path.Combine(home, "data");
@@ -84,8 +106,7 @@ public sealed class DaemonProcess : IAsyncDisposable
         var configFile = Path.Combine(home, "settings.json");
         // Flat keys with ':' are configuration paths to the JSON provider, as nested objects would be.
         File.WriteAllText(configFile, JsonSerializer.Serialize(merged.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value)));
-        var launch = new Launch(Path.GetFullPath(dataDir), configFile, environment ?? new Dictionary<string, string?>(), within ?? TimeSpan.FromMinutes(2), launcher ?? []);
-        return LaunchAsync(launch, token: null);
+        return new Launch(Path.GetFullPath(dataDir), configFile, environment ?? new Dictionary<string, string?>(), within, launcher ?? []);
     }
 
     /// <summary>
@@ -100,6 +121,23 @@ public sealed class DaemonProcess : IAsyncDisposable
     }
 
     private static async Task<DaemonProcess> LaunchAsync(Launch launch, string? token)
+    {
+        var daemon = Spawn(launch);
+        try
+        {
+            await daemon.WaitForHealthAsync(launch.Within);
+            if (launch.Launcher.Count > 0) daemon.Pid = DaemonDescendant(daemon._process.Id) ?? throw daemon.Failure("no process under the launcher runs dplaned.dll");
+            daemon.Token = token ?? (await File.ReadAllTextAsync(Path.Combine(launch.DataDir, "api-token"))).Trim();
+            return daemon;
+        }
+        catch
+        {
+            await daemon.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static DaemonProcess Spawn(Launch launch)
     {
         var port = FreePort();
         string[] command = [.. launch.Launcher, "dotnet", Path.Combine(AppContext.BaseDirectory, "dplaned.dll"),
@@ -127,18 +165,7 @@ public sealed class DaemonProcess : IAsyncDisposable
         daemon.Pid = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        try
-        {
-            await daemon.WaitForHealthAsync(launch.Within);
-            if (launch.Launcher.Count > 0) daemon.Pid = DaemonDescendant(process.Id) ?? throw daemon.Failure("no process under the launcher runs dplaned.dll");
-            daemon.Token = token ?? (await File.ReadAllTextAsync(Path.Combine(launch.DataDir, "api-token"))).Trim();
-            return daemon;
-        }
-        catch
-        {
-            await daemon.DisposeAsync();
-            throw;
-        }
+        return daemon;
     }
 
     private async Task WaitForHealthAsync(TimeSpan within)

@@ -1,15 +1,16 @@
+using DPlaneOS.Actors.Persistence;
+
 namespace DPlaneOS.Actors.Audit;
 
 /// <summary>
 /// <c>&lt;data-dir&gt;/audit.head</c> on disk (see <see cref="AuditAnchor"/>). Blocking file I/O: the writer
-/// calls it from a task, never on its own thread. A write goes to <c>audit.head.tmp</c> (mode 0600),
-/// is flushed to disk and renamed over the anchor, so a reader sees the old or the new anchor, never
-/// a torn one; a crash can leave the temp file behind, which nothing reads.
+/// calls it from a task, never on its own thread. A write goes through <see cref="OwnedFile"/>
+/// (<c>audit.head.tmp</c>, mode 0600, fsync, rename, fsync of the directory), so a reader sees the old
+/// or the new anchor, never a torn one; a crash can leave the temp file behind, which nothing reads.
 /// </summary>
 public sealed class AuditAnchorFile(string path, AuditKey key) : IAuditAnchorStore
 {
     public const string FileName = "audit.head";
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     // One write at a time per file, also across writer incarnations (a stopped writer's task may still run).
     private readonly Lock _writing = new();
@@ -39,22 +40,6 @@ public sealed class AuditAnchorFile(string path, AuditKey key) : IAuditAnchorSto
     public void Write(AuditHead head)
     {
         var bytes = AuditAnchor.Encode(key, head);
-        var temp = Path + ".tmp";
-        lock (_writing)
-        {
-            // Deleted first so the 0600 creation mode applies and no stale content survives.
-            File.Delete(temp);
-            using (var stream = new FileStream(temp, new FileStreamOptions
-                   {
-                       Mode = FileMode.CreateNew,
-                       Access = FileAccess.Write,
-                       UnixCreateMode = OwnerOnly,
-                   }))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, Path, overwrite: true);
-        }
+        lock (_writing) OwnedFile.WriteAtomically(Path, bytes);
     }
 }

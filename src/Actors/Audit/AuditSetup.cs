@@ -37,6 +37,14 @@ public static class AuditSetup
             ActorName);
         registry.Register<AuditLog>(audit);
 
+        if (options.Audit.VerifyInterval > TimeSpan.Zero)
+        {
+            var keyPath = KeyPath(options);
+            AuditChainWatch.Verify verify = (head, ct) => VerifyChainAsync(system, keyPath, head, ct);
+            system.ActorOf(Props.Create(() => new AuditChainWatch(audit, verify, options.Audit.VerifyInterval, WatchHeadTimeout,
+                PersistenceId, Node, TimeProvider.System, mediator)), WatchName);
+        }
+
         // After the gateway has stopped taking requests, before actors stop: the anchor catches up with the last batch.
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "audit-settle-anchor", async () =>
         {
@@ -55,7 +63,31 @@ public static class AuditSetup
 
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(5);
 
+    // The writer answers for its head only after its start check; a large journal may take a while to recover.
+    private static readonly TimeSpan WatchHeadTimeout = TimeSpan.FromSeconds(30);
+
+    public const string WatchName = "audit-verify";
+
     public static AuditJournalReader Reader(ActorSystem system) => new(system, PersistenceId);
+
+    /// <summary>
+    /// What <c>GET /api/system/audit/verify-chain</c> and the periodic check both answer: every record as
+    /// stored in the database, checked with the key as it is on disk now (so a replaced key shows) and
+    /// against <paramref name="writerHead"/>, what the running writer last persisted (null when it did not answer).
+    /// </summary>
+    public static async Task<AuditVerification> VerifyChainAsync(ActorSystem system, string keyPath, AuditHead? writerHead, CancellationToken cancellationToken)
+    {
+        AuditKey key;
+        try
+        {
+            key = AuditKey.Load(keyPath);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return new AuditVerification(false, 0, null, $"The chain cannot be verified: {ex.Message}", 0, null);
+        }
+        return await Reader(system).VerifyAsync(key, writerHead, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The key file as it is on disk now (verification uses it, so a replaced key shows).</summary>
     public static string KeyPath(DPlaneOSOptions options) => Path.Combine(options.DataDir, AuditKey.FileName);

@@ -23,5 +23,11 @@ public sealed class AuditOptions
     /// <summary>A snapshot of the chain head every N records keeps recovery short; verification never uses it.</summary>
     public int SnapshotEvery { get; set; } = 1000;
 
+    /// <summary>
+    /// How often the chain is verified without being asked (as <c>GET /api/system/audit/verify-chain</c> does),
+    /// counted from the end of the previous check; the first check runs at start. Zero turns it off.
+    /// </summary>
+    public TimeSpan VerifyInterval { get; set; } = TimeSpan.FromHours(1);
+
     public IReadOnlyList<string> EffectiveActionEventTypes => ActionEventTypes ?? DefaultActionEventTypes;
 }

@@ -28,17 +28,8 @@ public static class AuditRoutes
 
     private static async Task<IResult> VerifyAsync(ActorSystem system, IRequiredActor<AuditLog> audit, DPlaneOSOptions options, CancellationToken ct)
     {
-        AuditKey key;
-        try
-        {
-            key = AuditKey.Load(AuditSetup.KeyPath(options));
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            return Results.Ok(new AuditVerification(false, 0, null, $"The chain cannot be verified: {ex.Message}", 0, null));
-        }
         var head = await WriterHeadAsync(audit, ct);
-        return Results.Ok(await AuditSetup.Reader(system).VerifyAsync(key, head?.Last, ct));
+        return Results.Ok(await AuditSetup.VerifyChainAsync(system, AuditSetup.KeyPath(options), head?.Last, ct));
     }
 
     private static async Task<IResult> PageAsync(string? offset, string? limit, ActorSystem system, IRequiredActor<AuditLog> audit, CancellationToken ct)
