@@ -39,6 +39,8 @@ public sealed class KilledMidApplyTests(ITestOutputHelper output)
         {
             // This test declares no shares: keep the daemon's share file out of the lab smbd's way.
             ["DPlaneOS:GitOps:SambaInclude"] = Path.Combine(dataDir, "shares.conf"),
+            // The new pool mounts in the lab's mount dir, not at /<pool>.
+            ["DPlaneOS:GitOps:AllowedPathPrefixes:0"] = Path.Combine(Lab.Root, "mnt"),
         });
 
         var api = new GitOpsApi(first.Client());
