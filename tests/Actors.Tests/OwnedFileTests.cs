@@ -67,4 +67,15 @@ public sealed class OwnedFileTests
         Assert.Equal("new", File.ReadAllText(path));
         Assert.Equal(OwnedFile.OwnerOnly, File.GetUnixFileMode(path));
     }
+
+    [Fact]
+    public void A_directory_reached_through_a_link_is_written_and_synced_where_it_is()
+    {
+        var linked = Path.Combine(Directory.CreateTempSubdirectory("dplaned-owned-link-").FullName, "data");
+        Directory.CreateSymbolicLink(linked, _dir);
+
+        OwnedFile.WriteAtomically(Path.Combine(linked, "state.json"), "new"u8);
+
+        Assert.Equal("new", File.ReadAllText(PathOf("state.json")));
+    }
 }

@@ -1,5 +1,4 @@
-using System.ComponentModel;
-using System.Runtime.InteropServices;
+using DPlaneOS.Actors.Heartbeat;
 
 namespace DPlaneOS.Actors.Persistence;
 
@@ -43,27 +42,10 @@ public static class OwnedFile
     // .NET opens no directory handle, and fsync of the directory is what makes a rename durable.
     private static void SyncDirectory(string directory)
     {
-        var fd = open(directory, ORdOnly | OCloExec);
-        if (fd < 0) throw new IOException($"cannot open directory {directory} to sync it", new Win32Exception(Marshal.GetLastPInvokeError()));
-        try
-        {
-            if (fsync(fd) != 0) throw new IOException($"cannot sync directory {directory}", new Win32Exception(Marshal.GetLastPInvokeError()));
-        }
-        finally
-        {
-            _ = close(fd);
-        }
+        // A data dir reached through a link (say /var/lib/dplaneos -> /persist/…) is synced where it really is.
+        directory = Directory.ResolveLinkTarget(directory, returnFinalTarget: true)?.FullName ?? directory;
+        using var handle = NoFollowFiles.OpenDirectory(directory);
+        var error = handle.IsInvalid ? NoFollowFiles.LastError : NoFollowFiles.Sync(handle);
+        if (error != 0) throw new IOException($"cannot sync directory {directory}: {NoFollowFiles.Describe(error)}");
     }
-
-    private const int ORdOnly = 0;
-    private const int OCloExec = 0x80000; // 02000000, the same on every Linux architecture
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int fsync(int fd);
-
-    [DllImport("libc")]
-    private static extern int close(int fd);
 }
