@@ -12,6 +12,9 @@ public sealed class DPlaneOSOptions
     /// <summary>Where the token hash, the SQLite database and other state live.</summary>
     public string DataDir { get; set; } = "/var/lib/dplaneos";
 
+    /// <summary>This node's name in events, audit records and alerts; empty: the host name.</summary>
+    public string? NodeName { get; set; }
+
     public LoggingOptions Logging { get; set; } = new();
 
     public PersistenceOptions Persistence { get; set; } = new();

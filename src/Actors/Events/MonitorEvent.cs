@@ -28,6 +28,10 @@ public sealed record MonitorEvent(
     DateTimeOffset Time,
     IReadOnlyDictionary<string, string> Data)
 {
+    public static MonitorEvent Create(Node.NodeIdentity node, string type, Severity severity, string subject, DateTimeOffset time, IReadOnlyDictionary<string, string>? data = null) =>
+        new(Guid.NewGuid().ToString("N"), type, severity, subject, node.Name, time, data ?? new Dictionary<string, string>());
+
+    // Being replaced by the overload above in every producer (issue 10).
     public static MonitorEvent Create(string type, Severity severity, string subject, DateTimeOffset time, IReadOnlyDictionary<string, string>? data = null) =>
         new(Guid.NewGuid().ToString("N"), type, severity, subject, Environment.MachineName, time, data ?? new Dictionary<string, string>());
 }

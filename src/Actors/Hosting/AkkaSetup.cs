@@ -23,6 +23,17 @@ public static class AkkaSetup
     public static IServiceCollection AddDPlaneOSActors(this IServiceCollection services, DPlaneOSOptions options, string hoconFile)
     {
         var persistence = PersistenceSettings.From(options);
+        // One identity and one options slice per feature, for the actors DI creates (issue 10 completes this).
+        services.AddSingleton(NodeIdentity.Named(options.NodeName is { Length: > 0 } name ? name : Environment.MachineName));
+        services.AddSingleton(options.Docker);
+        services.AddSingleton(options.Capacity);
+        services.AddSingleton(options.Heartbeat);
+        services.AddSingleton(options.GitOps);
+        services.AddSingleton(options.Watch);
+        services.AddSingleton(options.Audit);
+        services.AddSingleton(options.Alerts);
+        services.AddSingleton(options.Status);
+        services.AddSingleton(options.Smart);
         return services.AddAkka(SystemName, (builder, _) =>
         {
             builder
