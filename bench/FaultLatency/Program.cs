@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
 using Akka.Hosting;
-using DPlaneOS.Actors.Docker;
+using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.Actors.Storage;
 using DPlaneOS.TestSupport;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using DPlaneOS.Actors.Docker;
+using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Host;

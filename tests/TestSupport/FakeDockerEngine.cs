@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using DPlaneOS.Actors.Docker;
+using DPlaneOS.Actors.Storage.Docker;
 
 namespace DPlaneOS.TestSupport;
 

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.DependencyInjection;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Docker;
+using DPlaneOS.Actors.Storage.Docker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

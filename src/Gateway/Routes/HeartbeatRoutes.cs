@@ -1,5 +1,5 @@
 using Akka.Hosting;
-using DPlaneOS.Actors.Docker;
+using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.Actors.Storage;
 

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Docker;
+using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.Actors.Storage;

@@ -1,7 +1,7 @@
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Docker;
+using DPlaneOS.Actors.Storage.Docker;
 
-namespace DPlaneOS.Actors.Tests.Docker;
+namespace DPlaneOS.Actors.Tests.Storage.Docker;
 
 public sealed class ContainerSelectionTests
 {

@@ -1,6 +1,6 @@
 using DPlaneOS.Actors.Configuration;
 
-namespace DPlaneOS.Actors.Docker;
+namespace DPlaneOS.Actors.Storage.Docker;
 
 /// <summary>Which running containers a failed pool takes down.</summary>
 public static class ContainerSelection

@@ -1,6 +1,6 @@
 using DPlaneOS.Actors.Configuration;
 
-namespace DPlaneOS.Actors.Docker;
+namespace DPlaneOS.Actors.Storage.Docker;
 
 /// <summary>What one guard operation did: nothing when Docker was unreachable, else per container.</summary>
 /// <param name="UnreachableError">Set when Docker could not be asked at all; the operation may be retried.</param>

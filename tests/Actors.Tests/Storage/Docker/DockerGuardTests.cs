@@ -1,12 +1,12 @@
 using Akka.Actor;
 using Akka.TestKit;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Docker;
+using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.TestSupport;
 
-namespace DPlaneOS.Actors.Tests.Docker;
+namespace DPlaneOS.Actors.Tests.Storage.Docker;
 
 public sealed class DockerGuardTests : VirtualTimeTestKit
 {

@@ -1,4 +1,4 @@
-namespace DPlaneOS.Actors.Docker;
+namespace DPlaneOS.Actors.Storage.Docker;
 
 /// <summary>A running container as the Docker guard sees it.</summary>
 /// <param name="Name">Without Docker's leading slash.</param>

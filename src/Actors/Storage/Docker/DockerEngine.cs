@@ -1,7 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
-namespace DPlaneOS.Actors.Docker;
+namespace DPlaneOS.Actors.Storage.Docker;
 
 /// <summary><see cref="IDockerEngine"/> over the Docker Engine API (Docker.DotNet) at the configured endpoint.</summary>
 public sealed class DockerEngine : IDockerEngine, IDisposable

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Persistence;
 
-namespace DPlaneOS.Actors.Docker;
+namespace DPlaneOS.Actors.Storage.Docker;
 
 public sealed record ContainerRef(string Id, string Name);
 

@@ -7,7 +7,7 @@ using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.Actors.Persistence;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
-namespace DPlaneOS.Actors.Docker;
+namespace DPlaneOS.Actors.Storage.Docker;
 
 /// <summary>
 /// <c>/user/storage/docker</c>: on this node's <c>pool.failed</c> it stops the running containers that

@@ -1,4 +1,4 @@
-namespace DPlaneOS.Actors.Docker;
+namespace DPlaneOS.Actors.Storage.Docker;
 
 /// <summary>The MonitorEvent types the Docker guard publishes, and their data keys.</summary>
 public static class DockerEvents

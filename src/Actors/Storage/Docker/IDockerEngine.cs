@@ -1,4 +1,4 @@
-namespace DPlaneOS.Actors.Docker;
+namespace DPlaneOS.Actors.Storage.Docker;
 
 /// <summary>The few Docker Engine API calls the guard needs. Failures throw (unreachable, API errors).</summary>
 public interface IDockerEngine
