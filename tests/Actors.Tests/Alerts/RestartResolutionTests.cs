@@ -2,10 +2,11 @@ using Akka.Actor;
 using Akka.TestKit;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
@@ -152,7 +153,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
     {
         // First run: the pool fails, the guard stops its container, both alerts go out.
         var alerts = StartAlerts();
-        var guard = Sys.ActorOf(Props.Create(() => new DockerGuard(new DPlaneOSOptions(), _docker, _clock)), "docker-1");
+        var guard = Sys.ActorOf(Props.Create(() => new DockerGuard(new DockerOptions(), NodeIdentity.Named(Environment.MachineName), _docker, _clock)), "docker-1");
         Assert.Empty(WindowsOf(guard));
         MonitorBus.Publish(Sys, PoolFailed());
         AwaitCondition(() => Active(alerts).Count == 2);
@@ -163,7 +164,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
 
         // After the reboot the pool is fine: its fresh heartbeat's first probe ends everything, once.
         alerts = StartAlerts();
-        guard = Sys.ActorOf(Props.Create(() => new DockerGuard(new DPlaneOSOptions(), _docker, _clock)), "docker-2");
+        guard = Sys.ActorOf(Props.Create(() => new DockerGuard(new DockerOptions(), NodeIdentity.Named(Environment.MachineName), _docker, _clock)), "docker-2");
         Assert.Equal("tank", Assert.Single(WindowsOf(guard)).Pool);
         StartFreshHeartbeat();
         var resolved = new[] { NextNotification(), NextNotification() };

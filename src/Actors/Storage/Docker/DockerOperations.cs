@@ -80,6 +80,13 @@ public sealed class DockerOperations(IDockerEngine engine, DockerOptions options
             outcomes.Where(o => o.Error is not null).Select(o => new ContainerFailure(o.Container.Id, o.Container.Name, o.Error!)).ToList());
     }
 
+    /// <summary>
+    /// What a faulted or cancelled operation task means to the guard: Docker could not be asked (retried like an
+    /// unreachable Docker). The methods above catch what the engine throws; this covers anything else.
+    /// </summary>
+    public DockerOperationResult Faulted(Exception ex) =>
+        DockerOperationResult.Unreachable(Describe(ex is AggregateException { InnerExceptions.Count: 1 } single ? single.InnerExceptions[0] : ex));
+
     private string Describe(Exception ex) => ex is OperationCanceledException
         ? $"no answer from Docker at {options.Endpoint} within {options.OperationTimeout.TotalSeconds:0.###} s"
         : $"{ex.GetType().Name}: {ex.Message} (Docker at {options.Endpoint})";

@@ -1,15 +1,18 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.TestKit;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Node;
+using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.TestSupport;
 
 namespace DPlaneOS.Actors.Tests.Storage.Docker;
 
 public sealed class DockerGuardTests : VirtualTimeTestKit
 {
+    private static readonly NodeIdentity Node = NodeIdentity.Named("nas1");
     private readonly FakeDockerEngine _docker = new();
 
     public DockerGuardTests()
@@ -21,15 +24,16 @@ public sealed class DockerGuardTests : VirtualTimeTestKit
         _docker.Run("c5", "nomounts");
     }
 
-    private IActorRef StartGuard(Action<DockerOptions>? configure = null, string name = "docker")
+    private IActorRef StartGuard(Action<DockerOptions>? configure = null, string name = "docker", IDockerEngine? engine = null)
     {
-        var options = new DPlaneOSOptions();
-        configure?.Invoke(options.Docker);
-        return Sys.ActorOf(Props.Create(() => new DockerGuard(options, _docker, TimeProvider.System)), name);
+        var options = new DockerOptions();
+        configure?.Invoke(options);
+        var docker = engine ?? _docker;
+        return Sys.ActorOf(Props.Create(() => new DockerGuard(options, Node, docker, TimeProvider.System)), name);
     }
 
     private static MonitorEvent PoolEvent(string type, string pool, params string[] mountpoints) =>
-        MonitorEvent.Create(type, type == PoolEvents.Failed ? Severity.Critical : Severity.Resolved, pool, DateTimeOffset.UtcNow,
+        MonitorEvent.Create(Node, type, type == PoolEvents.Failed ? Severity.Critical : Severity.Resolved, pool, DateTimeOffset.UtcNow,
             new Dictionary<string, string> { [PoolEvents.MountpointsKey] = string.Join('\n', mountpoints) });
 
     private DockerGuard.Protocol.Windows Status(IActorRef guard)
@@ -47,7 +51,9 @@ public sealed class DockerGuardTests : VirtualTimeTestKit
         AwaitCondition(() => Status(guard).Running.SingleOrDefault()?.Attempt == attempt);
         var calls = _docker.ListCalls;
         Scheduler.Advance(backoff - TimeSpan.FromMilliseconds(1));
-        Thread.Sleep(100);
+        // A timer due by now was told to the guard during the advance, so it is handled before this query,
+        // and a retry lists the containers while it is handled: the answer proves no retry ran early.
+        Status(guard);
         Assert.Equal(calls, _docker.ListCalls);
         Scheduler.Advance(TimeSpan.FromMilliseconds(1));
         AwaitCondition(() => _docker.ListCalls == calls + 1);
@@ -179,7 +185,7 @@ public sealed class DockerGuardTests : VirtualTimeTestKit
         Assert.Equal("true", gaveUp.Data[DockerEvents.GaveUpKey]);
         Assert.Empty(Status(guard).Running);
         Scheduler.Advance(TimeSpan.FromMinutes(10));
-        Thread.Sleep(100);
+        Status(guard); // handled after anything the advance fired (see ExpectRetryAfter)
         Assert.Equal(4, _docker.ListCalls);
         ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
@@ -317,6 +323,36 @@ public sealed class DockerGuardTests : VirtualTimeTestKit
         Assert.Equal(DockerEvents.Restartable, restartable.Type);
         Assert.Equal("c1,c2", restartable.Data[DockerEvents.IdsKey]);
         Assert.Equal(2, _docker.Stops.Count);
+    }
+
+    [Fact]
+    public void A_faulted_docker_operation_is_an_unreachable_docker_and_a_retry_not_an_unhandled_failure()
+    {
+        var events = MonitorProbe();
+        var unhandled = CreateTestProbe();
+        Sys.EventStream.Subscribe(unhandled.Ref, typeof(UnhandledMessage));
+        var guard = StartGuard(o => o.RetryMinBackoff = TimeSpan.FromSeconds(1), engine: new MalformedDockerEngine());
+        Watch(guard);
+        guard.Tell(PoolEvent(PoolEvents.Failed, "tank", "/tank"));
+
+        // The operation's task faults (its engine answers with a container without mounts), past DockerOperations' catches.
+        var unreachable = ExpectEvent(events, DockerEvents.Unreachable);
+        Assert.Equal(("1", "false", "stop"), (unreachable.Data[DockerEvents.AttemptKey], unreachable.Data[DockerEvents.GaveUpKey], unreachable.Data[DockerEvents.ActionKey]));
+        Assert.Contains(nameof(ArgumentNullException), unreachable.Data[DockerEvents.ErrorKey]);
+        Assert.Equal(new DockerGuard.Protocol.Operation("tank", "stop", 2), Assert.Single(Status(guard).Running));
+        unhandled.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>Answers the list with a container whose mount list is missing, which no engine call's catch sees.</summary>
+    private sealed class MalformedDockerEngine : IDockerEngine
+    {
+        public Task<IReadOnlyList<DockerContainer>> ListRunningAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<DockerContainer>>([new DockerContainer("c1", "broken", null!)]);
+
+        public Task StopAsync(string id, TimeSpan gracePeriod, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartAsync(string id, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     [Fact]
