@@ -152,7 +152,7 @@ public class Program
         app.MapAuditRoutes();
         app.MapSupportBundleRoutes();
         app.MapSnapshotRoutes();
-        app.MapMonitoringRoutes();
+        app.MapWatchRoutes();
         app.MapAlertSinkRoutes();
         app.MapGitOpsRoutes();
         app.MapHeartbeatRoutes();

@@ -1,4 +1,4 @@
-using DPlaneOS.Zfs.Monitoring;
+using DPlaneOS.Zfs.Watch;
 
 namespace DPlaneOS.Actors.Configuration;
 

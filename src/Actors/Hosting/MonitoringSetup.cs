@@ -15,7 +15,7 @@ public static class MonitoringSetup
         options.Capacity.Validate();
         options.Watch.Validate();
         var watch = system.ActorOf(
-            StorageSupervisor.Backoff(Props.Create(() => new FileWatchActor(options.Watch, TimeProvider.System)), "watch"), "watch");
+            StorageSupervisor.Backoff(Props.Create(() => new FileWatchActor(options.Watch, Akka.DependencyInjection.DependencyResolver.For(system).Resolver.GetService<Node.NodeIdentity>(), TimeProvider.System)), "watch"), "watch");
         registry.Register<FileWatchActor>(watch);
     }
 }

@@ -3,7 +3,8 @@ using Akka.Actor;
 using Akka.Event;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
-using DPlaneOS.Zfs.Monitoring;
+using DPlaneOS.Actors.Node;
+using DPlaneOS.Zfs.Watch;
 
 namespace DPlaneOS.Actors.Watch;
 
@@ -12,17 +13,23 @@ namespace DPlaneOS.Actors.Watch;
 /// <c>file.changed</c>, one per path per coalescing window; and counts inotify watches against the
 /// kernel's per-user limit on a timer, publishing <c>inotify.usage</c> when its level changes and at the
 /// first reading since start (even ok, a resolution, so an alert from before the start ends).
-/// A path that does not exist yet is retried at each usage tick.
+/// A path that does not exist yet is retried at each usage tick. Every file system call runs on a
+/// task piped back (<see cref="IWatchedFileSystem"/>), one per root, so a hung mount delays only its
+/// own root and the actor keeps answering.
 /// </summary>
 public sealed class FileWatchActor : ReceiveActor, IWithTimers
 {
     private readonly WatchOptions _options;
+    private readonly NodeIdentity _node;
     private readonly UsageThresholds _thresholds;
     private readonly ProcInotifyReader _reader;
     private readonly TimeProvider _time;
+    private readonly IWatchedFileSystem _fileSystem;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, FileSystemWatcher> _watchers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IDisposable> _watchers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _checking = new(StringComparer.Ordinal);
     private readonly HashSet<string> _missingReported = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
 
     private PendingChanges _pending = PendingChanges.Empty;
     private InotifyReport _report;
@@ -32,17 +39,26 @@ public sealed class FileWatchActor : ReceiveActor, IWithTimers
     private bool _levelStated;
     private bool _usageInFlight;
 
-    public FileWatchActor(WatchOptions options, TimeProvider time)
+    public FileWatchActor(WatchOptions options, NodeIdentity node, TimeProvider time)
+        : this(options, node, time, HostWatchedFileSystem.Instance)
+    {
+    }
+
+    /// <param name="fileSystem">Tests pass one whose calls hang or fail.</param>
+    public FileWatchActor(WatchOptions options, NodeIdentity node, TimeProvider time, IWatchedFileSystem fileSystem)
     {
         _options = options;
+        _node = node;
         _thresholds = options.Inotify.Thresholds;
         _reader = new ProcInotifyReader(options.Inotify.ProcRoot);
         _time = time;
+        _fileSystem = fileSystem;
         _report = InotifyReport.NotReadYet(_thresholds);
 
         Receive<Protocol.Changed>(OnChanged);
         Receive<Protocol.Flush>(_ => Flush());
         Receive<Protocol.WatchFailed>(OnWatchFailed);
+        Receive<Protocol.RootChecked>(OnRootChecked);
         Receive<Protocol.CountUsage>(_ => StartUsageRead());
         Receive<Protocol.UsageRead>(OnUsageRead);
         Receive<Protocol.GetInotify>(_ => Sender.Tell(_report));
@@ -58,60 +74,76 @@ public sealed class FileWatchActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        foreach (var watcher in _watchers.Values) watcher.Dispose();
+        // A check still in flight disposes the watcher it makes; the watchers held are disposed off this thread.
+        _stopping.Cancel();
+        var watchers = _watchers.Values.ToList();
         _watchers.Clear();
+        if (watchers.Count > 0) _ = Task.Run(() => watchers.ForEach(w => w.Dispose()));
     }
 
+    /// <summary>Starts a check of every root that has none in flight: a hung root is not checked twice.</summary>
     private void EnsureWatchers()
     {
-        var self = Self;
         foreach (var root in _options.Paths.Distinct(StringComparer.Ordinal))
         {
-            if (_watchers.TryGetValue(root, out var existing))
-            {
-                if (Directory.Exists(root)) continue;
-                // The directory went away (unmounted, deleted): watch it again once it is back.
-                existing.Dispose();
-                _watchers.Remove(root);
-            }
-            if (!Directory.Exists(root))
-            {
-                if (_missingReported.Add(root)) _log.Warning("Watch path {0} does not exist (yet); trying again every {1}", root, _options.Inotify.Interval);
-                continue;
-            }
-            try
-            {
-                _watchers[root] = Watch(root, self);
-                _missingReported.Remove(root);
-                _log.Info("Watching {0}{1}", root, _options.Recursive ? " and its subdirectories" : "");
-            }
-            catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
-            {
-                _log.Warning("Cannot watch {0}: {1}", root, ex.Message);
-            }
+            if (!_checking.Add(root)) continue;
+            var existing = _watchers.GetValueOrDefault(root);
+            var self = Self;
+            var (fileSystem, recursive, stopping) = (_fileSystem, _options.Recursive, _stopping.Token);
+            Task.Run(() => CheckRoot(fileSystem, root, existing, recursive, self, stopping), CancellationToken.None)
+                .PipeTo(self, failure: ex => new Protocol.RootChecked(root, Protocol.RootOutcome.Failed, false, null,
+                    (ex as AggregateException)?.InnerException?.Message ?? ex.Message));
         }
     }
 
-    // FileSystemWatcher raises its events on thread-pool threads: they only Tell, never touch state.
-    private FileSystemWatcher Watch(string root, IActorRef self)
+    // Runs on a thread-pool task. The watcher's events arrive on other threads: they only Tell, never touch state.
+    private static Protocol.RootChecked CheckRoot(
+        IWatchedFileSystem fileSystem, string root, IDisposable? existing, bool recursive, IActorRef self, CancellationToken stopping)
     {
-        var watcher = new FileSystemWatcher(root)
+        var gone = false;
+        try
         {
-            IncludeSubdirectories = _options.Recursive,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.Attributes,
-            InternalBufferSize = 64 * 1024,
-        };
-        watcher.Created += (_, e) => self.Tell(new Protocol.Changed(root, e.FullPath, "created"));
-        watcher.Changed += (_, e) => self.Tell(new Protocol.Changed(root, e.FullPath, "changed"));
-        watcher.Deleted += (_, e) => self.Tell(new Protocol.Changed(root, e.FullPath, "deleted"));
-        watcher.Renamed += (_, e) =>
+            if (existing is not null)
+            {
+                if (fileSystem.DirectoryExists(root)) return new Protocol.RootChecked(root, Protocol.RootOutcome.Watching, false, null, null);
+                // The directory went away (unmounted, deleted): watch it again once it is back.
+                existing.Dispose();
+                gone = true;
+            }
+            if (!fileSystem.DirectoryExists(root)) return new Protocol.RootChecked(root, Protocol.RootOutcome.Missing, gone, null, null);
+            var watcher = fileSystem.Watch(root, recursive,
+                (path, kind) => self.Tell(new Protocol.Changed(root, path, kind)),
+                message => self.Tell(new Protocol.WatchFailed(root, message)));
+            if (!stopping.IsCancellationRequested) return new Protocol.RootChecked(root, Protocol.RootOutcome.Started, gone, watcher, null);
+            watcher.Dispose();
+            return new Protocol.RootChecked(root, Protocol.RootOutcome.Failed, gone, null, "the actor stopped");
+        }
+        catch (Exception ex)
         {
-            self.Tell(new Protocol.Changed(root, e.OldFullPath, "renamed-from"));
-            self.Tell(new Protocol.Changed(root, e.FullPath, "renamed-to"));
-        };
-        watcher.Error += (_, e) => self.Tell(new Protocol.WatchFailed(root, e.GetException().Message));
-        watcher.EnableRaisingEvents = true;
-        return watcher;
+            // IOException, UnauthorizedAccessException (the inotify limit, permissions) and whatever else: retried next tick.
+            return new Protocol.RootChecked(root, Protocol.RootOutcome.Failed, gone, null, ex.Message);
+        }
+    }
+
+    private void OnRootChecked(Protocol.RootChecked checkedRoot)
+    {
+        var root = checkedRoot.Root;
+        _checking.Remove(root);
+        if (checkedRoot.Gone) _watchers.Remove(root);
+        switch (checkedRoot.Outcome)
+        {
+            case Protocol.RootOutcome.Started:
+                _watchers[root] = checkedRoot.Watcher!;
+                _missingReported.Remove(root);
+                _log.Info("Watching {0}{1}", root, _options.Recursive ? " and its subdirectories" : "");
+                break;
+            case Protocol.RootOutcome.Missing:
+                if (_missingReported.Add(root)) _log.Warning("Watch path {0} does not exist (yet); trying again every {1}", root, _options.Inotify.Interval);
+                break;
+            case Protocol.RootOutcome.Failed:
+                _log.Warning("Cannot watch {0}: {1}", root, checkedRoot.Message);
+                break;
+        }
     }
 
     private void OnChanged(Protocol.Changed changed)
@@ -127,7 +159,7 @@ public sealed class FileWatchActor : ReceiveActor, IWithTimers
         _pending = rest;
         foreach (var change in due)
         {
-            MonitorBus.Publish(Context.System, MonitorEvent.Create("file.changed", Severity.Info, change.Path, change.LastAt, new Dictionary<string, string>
+            MonitorBus.Publish(Context.System, MonitorEvent.Create(_node, WatchEvents.FileChanged, Severity.Info, change.Path, change.LastAt, new Dictionary<string, string>
             {
                 ["path"] = change.Path,
                 ["root"] = change.Root,
@@ -150,7 +182,7 @@ public sealed class FileWatchActor : ReceiveActor, IWithTimers
     {
         // Usually an overflow of the kernel's event queue: some changes under the root were lost.
         _log.Warning("Watching {0} failed: {1}", failed.Root, failed.Message);
-        MonitorBus.Publish(Context.System, MonitorEvent.Create("file.watch-error", Severity.Warning, failed.Root, _time.GetUtcNow(),
+        MonitorBus.Publish(Context.System, MonitorEvent.Create(_node, WatchEvents.WatchError, Severity.Warning, failed.Root, _time.GetUtcNow(),
             new Dictionary<string, string> { ["root"] = failed.Root, ["message"] = failed.Message }));
     }
 
@@ -191,7 +223,7 @@ public sealed class FileWatchActor : ReceiveActor, IWithTimers
             UsageLevel.Critical => Severity.Critical,
             _ => Severity.Resolved,
         };
-        MonitorBus.Publish(Context.System, MonitorEvent.Create("inotify.usage", severity, "inotify", _time.GetUtcNow(), new Dictionary<string, string>
+        MonitorBus.Publish(Context.System, MonitorEvent.Create(_node, WatchEvents.InotifyUsage, severity, "inotify", _time.GetUtcNow(), new Dictionary<string, string>
         {
             ["level"] = _level.ToString().ToLowerInvariant(),
             ["previousLevel"] = before?.ToString().ToLowerInvariant() ?? "unknown",
@@ -229,5 +261,23 @@ public sealed class FileWatchActor : ReceiveActor, IWithTimers
         }
 
         internal sealed record UsageRead(InotifyUsage? Usage, Exception? Failure);
+
+        internal enum RootOutcome
+        {
+            /// <summary>Watched before and still there: nothing changes.</summary>
+            Watching,
+
+            /// <summary>A new watcher (<see cref="RootChecked.Watcher"/>) now watches the root.</summary>
+            Started,
+
+            /// <summary>The root does not exist (yet).</summary>
+            Missing,
+
+            /// <summary>The root exists but cannot be watched, or the check failed (<see cref="RootChecked.Message"/>).</summary>
+            Failed,
+        }
+
+        /// <summary>A check of one root, piped back. <paramref name="Gone"/>: its former watcher was disposed.</summary>
+        internal sealed record RootChecked(string Root, RootOutcome Outcome, bool Gone, IDisposable? Watcher, string? Message);
     }
 }

@@ -5,6 +5,7 @@ using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Smtp;
 using DPlaneOS.Actors.Alerts.Webhooks;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Gateway.Alerts;
 
 namespace DPlaneOS.Gateway.Routes;
 
@@ -104,7 +105,7 @@ public static class AlertSinkRoutes
             .WithSummary("Sends a test e-mail now, once, with the stored settings: {delivered, status, latencyMs, error}.");
     }
 
-    private static Task<(WebhookRequest? Request, IResult? Problem)> ReadWebhookAsync(HttpRequest request, DPlaneOSOptions options, CancellationToken ct) =>
+    private static Task<(WebhookInput? Request, IResult? Problem)> ReadWebhookAsync(HttpRequest request, DPlaneOSOptions options, CancellationToken ct) =>
         ReadAsync(request, body => (WebhookRequest.Parse(body, options.AlertDelivery.Webhooks.AllowLinkLocalTargets, out var errors), errors), ct);
 
     /// <summary>The body parsed by <paramref name="parse"/>, or the problem to answer: 400 for JSON that does not parse or fields that do not check.</summary>

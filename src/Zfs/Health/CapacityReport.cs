@@ -1,5 +1,4 @@
 using DPlaneOS.Zfs.Capacity;
-using DPlaneOS.Zfs.Monitoring;
 
 namespace DPlaneOS.Zfs.Health;
 

@@ -28,9 +28,7 @@ public abstract class AlertSinkTestKit : Akka.TestKit.Xunit2.TestKit
     protected static OutboxSinkSettings Settings(RetrySchedule? retry = null, int maxPending = 1000) =>
         new(retry ?? FastRetry, maxPending, TimeProvider.System, () => 0.0, (_, _) => { });
 
-    protected static WebhookRequest WebhookRequest(string json) =>
-        Actors.Alerts.Webhooks.WebhookRequest.Parse(JsonDocument.Parse(json).RootElement, false, out var errors)
-        ?? throw new InvalidOperationException(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+    protected static WebhookInput WebhookRequest(string json) => SinkInputs.Webhook(json);
 
     /// <summary>Stops <paramref name="actor"/> and waits until it is gone, so a successor recovers from the journal.</summary>
     protected void StopAndWait(IActorRef actor)

@@ -18,8 +18,7 @@ public sealed class SmtpNotifierActorTests : AlertSinkTestKit
         return Sys.ActorOf(Props.Create(() => new SmtpNotifierActor(sender, settings)));
     }
 
-    private static SmtpSettingsRequest Request(string json) =>
-        SmtpSettingsRequest.Parse(JsonDocument.Parse(json).RootElement, out _) ?? throw new InvalidOperationException(json);
+    private static SmtpSettingsInput Request(string json) => SinkInputs.Smtp(json);
 
     private SmtpSettingsView Configure(IActorRef actor, string json) =>
         View<SmtpSettingsView>(Reply<SinkReply>(actor, new Protocol.Update(Request(json))));

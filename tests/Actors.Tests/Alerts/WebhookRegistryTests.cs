@@ -9,9 +9,7 @@ public sealed class WebhookRegistryTests
 {
     private static readonly DateTimeOffset Now = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static WebhookRequest Request(string json) =>
-        WebhookRequest.Parse(JsonDocument.Parse(json).RootElement, false, out var errors)
-        ?? throw new InvalidOperationException(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+    private static WebhookInput Request(string json) => SinkInputs.Webhook(json);
 
     private static (WebhookRegistry Registry, Webhook Webhook) Created(string json)
     {

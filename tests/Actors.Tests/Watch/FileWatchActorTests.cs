@@ -2,8 +2,9 @@ using Akka.Actor;
 using Akka.TestKit;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Watch;
-using DPlaneOS.Zfs.Monitoring;
+using DPlaneOS.Zfs.Watch;
 
 namespace DPlaneOS.Actors.Tests.Watch;
 
@@ -55,7 +56,7 @@ public sealed class FileWatchActorTests : MonitorBusTestKit, IDisposable
         Paths = paths.ToList(),
         Coalesce = TimeSpan.FromMilliseconds(300),
         Inotify = { Interval = TimeSpan.FromMilliseconds(100), ProcRoot = _proc },
-    }, TimeProvider.System)));
+    }, NodeIdentity.Named("nas1"), TimeProvider.System)));
 
     private InotifyReport Report(IActorRef watch, Func<InotifyReport, bool> done)
     {
@@ -159,5 +160,63 @@ public sealed class FileWatchActorTests : MonitorBusTestKit, IDisposable
 
         SetLimits(1000);
         Assert.Null(Report(watch, r => r.Error is null).Error);
+    }
+
+    [Fact]
+    public void A_hung_mount_does_not_stall_the_actor_and_is_watched_once_it_answers()
+    {
+        using var fileSystem = new HangingFileSystem("/mnt/hung");
+        var options = new WatchOptions
+        {
+            Paths = ["/mnt/hung"],
+            Coalesce = TimeSpan.FromMilliseconds(100),
+            Inotify = { Interval = TimeSpan.FromMilliseconds(100), ProcRoot = _proc },
+        };
+        var watch = Sys.ActorOf(Props.Create(() => new FileWatchActor(options, NodeIdentity.Named("nas1"), TimeProvider.System, fileSystem)));
+        Assert.True(fileSystem.Entered.Wait(TimeSpan.FromSeconds(5)), "the check of the hung root started");
+
+        // The check hangs; the actor still counts usage every tick and answers, and starts no second check of that root.
+        Report(watch, r => r.LastRefresh is not null);
+        var refreshed = Report(watch, r => r.LastRefresh is not null).LastRefresh;
+        Report(watch, r => r.LastRefresh > refreshed);
+        Assert.Equal(1, fileSystem.Calls);
+
+        fileSystem.Release();
+        AwaitCondition(() => fileSystem.Watching is not null, TimeSpan.FromSeconds(5));
+        fileSystem.Watching!("/mnt/hung/x.bin", "created");
+        var changed = ExpectEvent(_bus, "file.changed");
+        Assert.Equal(("/mnt/hung/x.bin", "/mnt/hung", "nas1"), (changed.Subject, changed.Data["root"], changed.Node));
+    }
+
+    /// <summary>A file system whose <paramref name="root"/> hangs in DirectoryExists until released, then exists.</summary>
+    private sealed class HangingFileSystem(string root) : IWatchedFileSystem, IDisposable
+    {
+        private readonly ManualResetEventSlim _released = new();
+        private int _calls;
+
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Action<string, string>? Watching { get; private set; }
+
+        public void Release() => _released.Set();
+
+        public bool DirectoryExists(string path)
+        {
+            if (path != root) return false;
+            Interlocked.Increment(ref _calls);
+            Entered.Set();
+            _released.Wait();
+            return true;
+        }
+
+        public IDisposable Watch(string path, bool recursive, Action<string, string> changed, Action<string> failed)
+        {
+            Watching = changed;
+            return this;
+        }
+
+        public void Dispose() => _released.Set();
     }
 }

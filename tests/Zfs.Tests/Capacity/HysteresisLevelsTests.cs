@@ -1,6 +1,5 @@
 using CsCheck;
 using DPlaneOS.Zfs.Health;
-using DPlaneOS.Zfs.Monitoring;
 
 namespace DPlaneOS.Zfs.Tests.Capacity;
 

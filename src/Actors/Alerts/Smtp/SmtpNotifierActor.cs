@@ -69,7 +69,7 @@ public sealed class SmtpNotifierActor : OutboxSinkActor
 
     private void OnUpdate(Protocol.Update update)
     {
-        var (settings, rejected) = update.Request.ApplyTo(_settings, Time.GetUtcNow());
+        var (settings, rejected) = update.Input.ApplyTo(_settings, Time.GetUtcNow());
         if (settings is null)
         {
             Sender.Tell(rejected);
@@ -107,7 +107,7 @@ public sealed class SmtpNotifierActor : OutboxSinkActor
         }
 
         /// <summary>Answered with Ok(<see cref="SmtpSettingsView"/>) or Invalid.</summary>
-        public sealed record Update(SmtpSettingsRequest Request);
+        public sealed record Update(SmtpSettingsInput Input);
 
         /// <summary>Answered with Ok(<see cref="TestDelivery"/>) or Conflict when nothing is configured.</summary>
         public sealed record Test

@@ -10,7 +10,7 @@ public sealed record WebhookRegistry(ImmutableSortedDictionary<int, Webhook> Web
     public Webhook? Find(int id) => Webhooks.GetValueOrDefault(id);
 
     /// <summary>The webhook <paramref name="request"/> creates, or why it cannot.</summary>
-    public (Webhook? Accepted, SinkReply? Rejected) Create(WebhookRequest request, DateTimeOffset now)
+    public (Webhook? Accepted, SinkReply? Rejected) Create(WebhookInput request, DateTimeOffset now)
     {
         if (NameTaken(request.Name, exceptId: null) is { } clash) return (null, clash);
         var secrets = WebhookUpdate.Merge(null, request);
@@ -22,7 +22,7 @@ public sealed record WebhookRegistry(ImmutableSortedDictionary<int, Webhook> Web
     /// Webhook <paramref name="id"/> as <paramref name="request"/> replaces it, or why it cannot. A
     /// new URL origin drops the kept secret and header values (<see cref="WebhookUpdate"/>).
     /// </summary>
-    public (Webhook? Accepted, SinkReply? Rejected) Replace(int id, WebhookRequest request, DateTimeOffset now)
+    public (Webhook? Accepted, SinkReply? Rejected) Replace(int id, WebhookInput request, DateTimeOffset now)
     {
         if (Find(id) is not { } stored) return (null, new SinkReply.NotFound($"No webhook with id {id}"));
         if (NameTaken(request.Name, exceptId: id) is { } clash) return (null, clash);

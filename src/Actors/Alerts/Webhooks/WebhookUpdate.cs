@@ -16,7 +16,7 @@ public static class WebhookUpdate
     }
 
     /// <summary>The secret and headers <paramref name="request"/> gives a webhook that was <paramref name="stored"/> (null: a new one).</summary>
-    public static Result Merge(Webhook? stored, WebhookRequest request)
+    public static Result Merge(Webhook? stored, WebhookInput request)
     {
         var keepStored = stored is not null && SameOrigin(stored.Url, request.Url);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

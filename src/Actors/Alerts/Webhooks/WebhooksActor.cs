@@ -81,10 +81,10 @@ public sealed class WebhooksActor : OutboxSinkActor
     private static SinkReply.NotFound NotFound(int id) => new($"No webhook with id {id}");
 
     private void OnCreate(Protocol.Create create) =>
-        Save(_registry.Create(create.Request, Time.GetUtcNow()), webhook => new WebhookJournal.WebhookCreated(webhook), "created");
+        Save(_registry.Create(create.Input, Time.GetUtcNow()), webhook => new WebhookJournal.WebhookCreated(webhook), "created");
 
     private void OnReplace(Protocol.Replace replace) =>
-        Save(_registry.Replace(replace.Id, replace.Request, Time.GetUtcNow()), webhook => new WebhookJournal.WebhookUpdated(webhook), "updated");
+        Save(_registry.Replace(replace.Id, replace.Input, Time.GetUtcNow()), webhook => new WebhookJournal.WebhookUpdated(webhook), "updated");
 
     /// <summary>Journals an accepted webhook and answers with its view, or answers why it was rejected.</summary>
     private void Save((Webhook? Accepted, SinkReply? Rejected) decision, Func<Webhook, IPersistedEvent> record, string done)
@@ -145,10 +145,10 @@ public sealed class WebhooksActor : OutboxSinkActor
         public sealed record Get(int Id);
 
         /// <summary>Answered with Ok(<see cref="WebhookView"/>), Conflict or Invalid.</summary>
-        public sealed record Create(WebhookRequest Request);
+        public sealed record Create(WebhookInput Input);
 
         /// <summary>Answered with Ok(<see cref="WebhookView"/>), NotFound, Conflict or Invalid.</summary>
-        public sealed record Replace(int Id, WebhookRequest Request);
+        public sealed record Replace(int Id, WebhookInput Input);
 
         /// <summary>Answered with Deleted or NotFound.</summary>
         public sealed record Delete(int Id);

@@ -1,4 +1,4 @@
-namespace DPlaneOS.Zfs.Monitoring;
+namespace DPlaneOS.Zfs;
 
 /// <summary>
 /// Levels over ascending thresholds with hysteresis: a level is entered when the value reaches

@@ -2,12 +2,13 @@ using System.Text.Json;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Webhooks;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Gateway.Alerts;
 
-namespace DPlaneOS.Actors.Tests.Alerts;
+namespace DPlaneOS.Gateway.Tests.Alerts;
 
 public sealed class WebhookRequestTests
 {
-    private static (WebhookRequest? Request, IDictionary<string, string[]> Errors) Parse(string json, bool allowLinkLocal = false)
+    private static (WebhookInput? Request, IDictionary<string, string[]> Errors) Parse(string json, bool allowLinkLocal = false)
     {
         var request = WebhookRequest.Parse(JsonDocument.Parse(json).RootElement, allowLinkLocal, out var errors);
         return (request, errors);

@@ -1,4 +1,4 @@
-namespace DPlaneOS.Zfs.Monitoring;
+namespace DPlaneOS.Zfs.Watch;
 
 /// <summary>One user's inotify use: watches (limited by <c>max_user_watches</c>) and instances (<c>max_user_instances</c>).</summary>
 public sealed record InotifyUserUsage(int Uid, long Watches, int Instances);

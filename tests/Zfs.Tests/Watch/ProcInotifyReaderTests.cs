@@ -1,6 +1,6 @@
-using DPlaneOS.Zfs.Monitoring;
+using DPlaneOS.Zfs.Watch;
 
-namespace DPlaneOS.Zfs.Tests.Monitoring;
+namespace DPlaneOS.Zfs.Tests.Watch;
 
 /// <summary>The reader over a fake /proc tree made of the captured files and real symlinks.</summary>
 public sealed class ProcInotifyReaderTests : IDisposable

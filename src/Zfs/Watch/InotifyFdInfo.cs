@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DPlaneOS.Zfs.Monitoring;
+namespace DPlaneOS.Zfs.Watch;
 
 /// <summary>
 /// Pure parsers for the <c>/proc</c> files that tell how many inotify watches a process holds.

@@ -3,8 +3,9 @@ using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Delivery;
 using DPlaneOS.Actors.Alerts.Smtp;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Gateway.Alerts;
 
-namespace DPlaneOS.Actors.Tests.Alerts;
+namespace DPlaneOS.Gateway.Tests.Alerts;
 
 public sealed class SmtpSettingsRequestTests
 {
@@ -12,7 +13,7 @@ public sealed class SmtpSettingsRequestTests
 
     private const string Minimal = """{"host":"mail.example.net","from":"nas@example.net","recipients":["ops@example.net"]}""";
 
-    private static SmtpSettingsRequest Request(string json) =>
+    private static SmtpSettingsInput Request(string json) =>
         SmtpSettingsRequest.Parse(JsonDocument.Parse(json).RootElement, out var errors)
         ?? throw new InvalidOperationException(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
 

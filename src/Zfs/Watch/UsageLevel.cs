@@ -1,4 +1,4 @@
-namespace DPlaneOS.Zfs.Monitoring;
+namespace DPlaneOS.Zfs.Watch;
 
 /// <summary>A resource's level against warning/critical thresholds.</summary>
 public enum UsageLevel { Ok, Warning, Critical }

@@ -1,6 +1,6 @@
-using DPlaneOS.Zfs.Monitoring;
+using DPlaneOS.Zfs.Watch;
 
-namespace DPlaneOS.Zfs.Tests.Monitoring;
+namespace DPlaneOS.Zfs.Tests.Watch;
 
 public sealed class InotifyFdInfoTests
 {

@@ -1,29 +1,17 @@
 using System.Text.Json;
+using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Delivery;
+using DPlaneOS.Actors.Alerts.Smtp;
 using DPlaneOS.Actors.Events;
 using MimeKit;
 
-namespace DPlaneOS.Actors.Alerts.Smtp;
+namespace DPlaneOS.Gateway.Alerts;
 
 /// <summary>
-/// A PUT of the SMTP configuration, checked field by field. It replaces the configuration (omitted
-/// optional fields take their defaults) except the password, which is kept when omitted or sent
-/// back as <see cref="SecretInput.Mask"/> as long as host, port and security stay the same (it was
-/// given for that server), cleared by null or "". A username (AUTH) needs TLS: security none with a
-/// username is refused.
+/// Reads a PUT of the SMTP configuration into an <see cref="SmtpSettingsInput"/>, checked field by
+/// field. A username (AUTH) needs TLS: security none with a username is refused.
 /// </summary>
-public sealed record SmtpSettingsRequest(
-    string Host,
-    int Port,
-    SmtpSecurity Security,
-    string? Username,
-    SecretInput Password,
-    string From,
-    IReadOnlyList<string> Recipients,
-    Severity MinimumSeverity,
-    bool Enabled,
-    string? TrustedCertificateThumbprint,
-    bool SkipCertificateVerification)
+public static class SmtpSettingsRequest
 {
     public const int MaxRecipients = 50;
     public const int MaxTextLength = 320;
@@ -36,7 +24,7 @@ public sealed record SmtpSettingsRequest(
 
     public static readonly IReadOnlyList<string> ReadOnlyFields = ["configured", "hasPassword", "updatedAt", "delivery"];
 
-    public static SmtpSettingsRequest? Parse(JsonElement body, out IDictionary<string, string[]> errors)
+    public static SmtpSettingsInput? Parse(JsonElement body, out IDictionary<string, string[]> errors)
     {
         var fields = new RequestFields(body);
         fields.RejectUnknown(Fields.ToList(), ReadOnlyFields.ToList());
@@ -99,21 +87,8 @@ public sealed record SmtpSettingsRequest(
 
         errors = fields.Errors;
         return fields.IsValid
-            ? new SmtpSettingsRequest(host!, port, security, username, password, from!, recipients!, severity, enabled, thumbprint, skip)
+            ? new SmtpSettingsInput(host!, port, security, username, password, from!, recipients!, severity, enabled, thumbprint, skip)
             : null;
-    }
-
-    /// <summary>
-    /// The configuration this request makes of <paramref name="stored"/>, or why not. A kept
-    /// (masked or omitted) password survives only on the same host, port and security.
-    /// </summary>
-    public (SmtpSettings? Accepted, SinkReply.Invalid? Rejected) ApplyTo(SmtpSettings? stored, DateTimeOffset now)
-    {
-        var password = Password.ApplyTo(stored is not null && stored.SameServer(Host, Port, Security) ? stored.Password : null);
-        if (password is not null && Username is null)
-            return (null, new SinkReply.Invalid(new Dictionary<string, string[]> { ["username"] = ["is required when a password is set"] }));
-        return (new SmtpSettings(Host, Port, Security, Username, password, From, Recipients, MinimumSeverity, Enabled,
-            TrustedCertificateThumbprint, SkipCertificateVerification, now), null);
     }
 
     private static string? CheckAddress(string address)

@@ -1,4 +1,4 @@
-namespace DPlaneOS.Zfs.Monitoring;
+namespace DPlaneOS.Zfs.Watch;
 
 /// <summary>
 /// What <c>GET /api/monitoring/inotify</c> shows: the busiest user's inotify watches against

@@ -1,4 +1,4 @@
-namespace DPlaneOS.Zfs.Monitoring;
+namespace DPlaneOS.Zfs.Watch;
 
 /// <summary>
 /// Counts inotify watches per user from <c>/proc</c>: for every process, the fds whose link is

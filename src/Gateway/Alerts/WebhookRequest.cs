@@ -1,22 +1,17 @@
 using System.Text.Json;
+using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Delivery;
+using DPlaneOS.Actors.Alerts.Webhooks;
 using DPlaneOS.Actors.Events;
 
-namespace DPlaneOS.Actors.Alerts.Webhooks;
+namespace DPlaneOS.Gateway.Alerts;
 
 /// <summary>
-/// A create or replace request, checked field by field. PUT replaces the whole webhook: omitted
-/// optional fields take their defaults, except the write-only ones (the secret and each header
-/// value), which are kept when omitted or sent back as <see cref="SecretInput.Mask"/>.
+/// Reads a webhook create or replace body into a <see cref="WebhookInput"/>, checked field by field.
+/// PUT replaces the whole webhook: omitted optional fields take their defaults, except the write-only
+/// ones (the secret and each header value), which are kept when omitted or sent back as <see cref="SecretInput.Mask"/>.
 /// </summary>
-public sealed record WebhookRequest(
-    string Name,
-    string Url,
-    IReadOnlyList<string> Events,
-    Severity MinimumSeverity,
-    bool Enabled,
-    IReadOnlyList<KeyValuePair<string, SecretInput>> Headers,
-    SecretInput Secret)
+public static class WebhookRequest
 {
     public const int MaxNameLength = 100;
     public const int MaxUrlLength = 2048;
@@ -36,12 +31,8 @@ public sealed record WebhookRequest(
         "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer", "Upgrade", "Expect",
     };
 
-    /// <summary>Without the URL (its path or query may hold a token) or any value: messages can reach logs.</summary>
-    public override string ToString() =>
-        $"WebhookRequest {{ Name = {Name}, Events = [{string.Join(", ", Events)}], Enabled = {Enabled}, Headers = [{string.Join(", ", Headers.Select(h => h.Key))}], Secret = {Secret} }}";
-
     /// <summary>Parses and checks <paramref name="body"/>; on any error returns null and the errors by field.</summary>
-    public static WebhookRequest? Parse(JsonElement body, bool allowLinkLocalTargets, out IDictionary<string, string[]> errors)
+    public static WebhookInput? Parse(JsonElement body, bool allowLinkLocalTargets, out IDictionary<string, string[]> errors)
     {
         var fields = new RequestFields(body);
         fields.RejectUnknown(Fields.ToList(), ReadOnlyFields.ToList());
@@ -71,7 +62,7 @@ public sealed record WebhookRequest(
         }
 
         errors = fields.Errors;
-        return fields.IsValid ? new WebhookRequest(name!, url!, events, severity, enabled, headers, secret) : null;
+        return fields.IsValid ? new WebhookInput(name!, url!, events, severity, enabled, headers, secret) : null;
     }
 
     /// <summary>Null when <paramref name="url"/> may be a webhook target, else why not.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using DPlaneOS.Actors.Alerts;
 
-namespace DPlaneOS.Actors.Alerts;
+namespace DPlaneOS.Gateway.Alerts;
 
 /// <summary>
 /// Typed, strict reads of a JSON request body, collecting field errors instead of throwing, so one
