@@ -4,6 +4,8 @@ using Akka.Persistence;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Persistence;
 using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Planning;
+using DPlaneOS.Zfs.GitOps.State;
 using DPlaneOS.Zfs.GitOps.Apply;
 using DPlaneOS.Zfs.GitOps.Live;
 using static DPlaneOS.Actors.GitOps.GitOpsActor.Protocol;

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.DependencyInjection;
 using Akka.Hosting;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.State;
 using DPlaneOS.Zfs.GitOps.Apply;
 using DPlaneOS.Zfs.GitOps.Live;
 using DPlaneOS.Zfs.Host;

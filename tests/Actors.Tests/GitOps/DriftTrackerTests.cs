@@ -1,6 +1,6 @@
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.GitOps;
-using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Planning;
 
 namespace DPlaneOS.Actors.Tests.GitOps;
 
