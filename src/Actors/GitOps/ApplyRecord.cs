@@ -1,4 +1,5 @@
 using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Planning;
 
 namespace DPlaneOS.Actors.GitOps;
 

@@ -1,6 +1,7 @@
 using Akka.Event;
 using Akka.Actor;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.GitOps;
 
@@ -13,15 +14,17 @@ namespace DPlaneOS.Actors.GitOps;
 public sealed class DriftDetectorActor : ReceiveActor, IWithTimers
 {
     private readonly TimeSpan _interval;
+    private readonly NodeIdentity _node;
     private DriftTracker _tracker = DriftTracker.Initial;
 
-    public DriftDetectorActor(TimeSpan interval)
+    public DriftDetectorActor(TimeSpan interval, NodeIdentity node)
     {
         _interval = interval;
+        _node = node;
         Receive<Protocol.Tick>(_ => Context.Parent.Tell(GitOpsActor.Protocol.RunCheck.Instance));
         Receive<Protocol.CheckCompleted>(completed =>
         {
-            (_tracker, var events) = _tracker.Observe(completed.Result);
+            (_tracker, var events) = _tracker.Observe(completed.Result, _node);
             foreach (var e in events) MonitorBus.Publish(Context.System, e);
         });
     }

@@ -1,6 +1,8 @@
 using Akka.Event;
 using Akka.Actor;
-using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Live;
+using DPlaneOS.Zfs.GitOps.Planning;
+using DPlaneOS.Zfs.GitOps.State;
 using DPlaneOS.Zfs.GitOps.Apply;
 
 namespace DPlaneOS.Actors.GitOps;

@@ -2,8 +2,11 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Persistence;
 using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Planning;
+using DPlaneOS.Zfs.GitOps.State;
 using DPlaneOS.Zfs.GitOps.Apply;
 using DPlaneOS.Zfs.GitOps.Live;
 using static DPlaneOS.Actors.GitOps.GitOpsActor.Protocol;
@@ -37,6 +40,7 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
     private readonly ILiveStateReader _reader;
     private readonly IApplyStepExecutor _executor;
     private readonly TimeProvider _time;
+    private readonly NodeIdentity _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
 
@@ -55,13 +59,14 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
     private DesiredState? _applyDesired;
     private Dictionary<string, PlanItem> _applyItems = [];
 
-    public GitOpsActor(GitOpsSettings settings, StateFileStore store, ILiveStateReader reader, IApplyStepExecutor executor, TimeProvider time)
+    public GitOpsActor(GitOpsSettings settings, StateFileStore store, ILiveStateReader reader, IApplyStepExecutor executor, TimeProvider time, NodeIdentity node)
     {
         _settings = settings;
         _store = store;
         _reader = reader;
         _executor = executor;
         _time = time;
+        _node = node;
 
         Recover<SnapshotOffer>(offer => _state = _state.Apply((Snapshot)offer.Snapshot));
         Recover<IPersistedEvent>(record => _state = _state.Apply(record));
@@ -83,12 +88,12 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
         Command<SaveSnapshotFailure>(failure => _log.Warning("GitOps snapshot failed: {0}", failure.Cause.Message));
     }
 
-    public override string PersistenceId => $"gitops-{Environment.MachineName}";
+    public override string PersistenceId => _node.PersistenceId("gitops");
 
     protected override void PreStart()
     {
         base.PreStart();
-        _drift = Context.ActorOf(Props.Create(() => new DriftDetectorActor(_settings.DriftInterval)), "drift");
+        _drift = Context.ActorOf(Props.Create(() => new DriftDetectorActor(_settings.DriftInterval, _node)), "drift");
     }
 
     protected override void PostStop()
@@ -107,7 +112,7 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
         Record(new ApplyInterrupted(apply.ApplyId, inDoubt, _time.GetUtcNow()), _ =>
         {
             _log.Warning("GitOps apply {0} was interrupted by a restart (step in doubt: {1})", apply.ApplyId, inDoubt ?? "none");
-            Publish("gitops.apply.interrupted", Severity.Warning, apply.ApplyId, new Dictionary<string, string>
+            Publish(GitOpsEvents.ApplyInterrupted, Severity.Warning, apply.ApplyId, new Dictionary<string, string>
             {
                 ["applyId"] = apply.ApplyId,
                 ["planId"] = apply.PlanId,
@@ -273,7 +278,7 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
             _applyDesired = planned.Desired;
             _applyItems = plan.Items.ToDictionary(i => i.Id, StringComparer.Ordinal);
             replyTo?.Tell(new ApplyAccepted(e.ApplyId, e.PlanId, e.Steps));
-            Publish("gitops.apply.started", Severity.Info, e.ApplyId, new Dictionary<string, string>
+            Publish(GitOpsEvents.ApplyStarted, Severity.Info, e.ApplyId, new Dictionary<string, string>
             {
                 ["applyId"] = e.ApplyId,
                 ["planId"] = e.PlanId,
@@ -326,7 +331,7 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
         Record(finished, e =>
         {
             var step = _state.LastApply!.Steps.First(s => s.ItemId == e.ItemId);
-            Publish("gitops.apply.step", e.Status == StepStatus.Failed ? Severity.Warning : Severity.Info, e.ItemId, new Dictionary<string, string>
+            Publish(GitOpsEvents.ApplyStep, e.Status == StepStatus.Failed ? Severity.Warning : Severity.Info, e.ItemId, new Dictionary<string, string>
             {
                 ["applyId"] = e.ApplyId,
                 ["itemId"] = e.ItemId,
@@ -360,8 +365,8 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
             ["failed"] = Count(apply, ApplyStepStatus.Failed),
             ["notRun"] = Count(apply, ApplyStepStatus.NotRun),
         };
-        if (error is null) Publish("gitops.apply.finished", Severity.Info, applyId, data);
-        else Publish("gitops.apply.failed", Severity.Warning, applyId, new Dictionary<string, string>(data) { ["error"] = error });
+        if (error is null) Publish(GitOpsEvents.ApplyFinished, Severity.Info, applyId, data);
+        else Publish(GitOpsEvents.ApplyFailed, Severity.Warning, applyId, new Dictionary<string, string>(data) { ["error"] = error });
         _applyDesired = null;
         _applyItems = [];
         Enqueue(RunCheck.Instance, null);
@@ -411,5 +416,5 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
     }
 
     private void Publish(string type, Severity severity, string subject, IReadOnlyDictionary<string, string> data) =>
-        MonitorBus.Publish(Context.System, MonitorEvent.Create(type, severity, subject, _time.GetUtcNow(), data));
+        MonitorBus.Publish(Context.System, MonitorEvent.Create(_node, type, severity, subject, _time.GetUtcNow(), data));
 }

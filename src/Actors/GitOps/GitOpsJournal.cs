@@ -1,5 +1,6 @@
 using DPlaneOS.Actors.Persistence;
 using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.Apply;
 
 namespace DPlaneOS.Actors.GitOps;

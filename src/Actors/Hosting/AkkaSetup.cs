@@ -5,6 +5,7 @@ using Akka.Persistence.Sql.Hosting;
 using DPlaneOS.Actors.Audit;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.GitOps;
 using DPlaneOS.Actors.Storage;
 using DPlaneOS.Actors.Node;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,8 +58,8 @@ public static class AkkaSetup
                     registry.Register<NodeLifecycleActor>(lifecycle);
                     AuditSetup.StartAuditLog(system, registry, options);
                     system.StartMonitoring(registry, options);
-                    GitOps.GitOpsSetup.Start(system, registry, resolver, options);
-                });
+                })
+                .AddGitOpsActors();
         });
     }
 }

@@ -3,7 +3,8 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.GitOps;
-using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Planning;
+using DPlaneOS.Zfs.GitOps.State;
 using Microsoft.Net.Http.Headers;
 using static DPlaneOS.Actors.GitOps.GitOpsActor.Protocol;
 

@@ -1,11 +1,13 @@
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.GitOps;
-using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Actors.Node;
+using DPlaneOS.Zfs.GitOps.Planning;
 
 namespace DPlaneOS.Actors.Tests.GitOps;
 
 public sealed class DriftTrackerTests
 {
+    private static readonly NodeIdentity Node = NodeIdentity.Named("nas1");
     private static readonly DateTimeOffset At = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
 
     private static CheckResult Check(params (string Id, PlanAction Action)[] drift) =>
@@ -14,7 +16,7 @@ public sealed class DriftTrackerTests
 
     private static CheckResult Failed(string error) => new(At, "/s", true, null, null, [], error, [], []);
 
-    private static (DriftTracker, IReadOnlyList<MonitorEvent>) Step(DriftTracker tracker, CheckResult check) => tracker.Observe(check);
+    private static (DriftTracker, IReadOnlyList<MonitorEvent>) Step(DriftTracker tracker, CheckResult check) => tracker.Observe(check, Node);
 
     [Fact]
     public void Only_changes_of_the_drift_set_are_news()
@@ -46,7 +48,7 @@ public sealed class DriftTrackerTests
     [Fact]
     public void A_fresh_install_without_state_yaml_is_silent()
     {
-        Assert.Empty(DriftTracker.InSync.Observe(new CheckResult(At, "/s", false, null, null, [], null, [], [])).Events);
+        Assert.Empty(DriftTracker.InSync.Observe(new CheckResult(At, "/s", false, null, null, [], null, [], []), Node).Events);
     }
 
     [Fact]
@@ -102,8 +104,16 @@ public sealed class DriftTrackerTests
     public void An_unconfigured_state_yaml_ends_a_reported_check_failure_and_is_otherwise_silent()
     {
         var unconfigured = new CheckResult(At, "/s", false, null, null, [], null, [], []);
-        Assert.Empty(DriftTracker.Initial.Observe(unconfigured).Events);
+        Assert.Empty(DriftTracker.Initial.Observe(unconfigured, Node).Events);
         var (t1, _) = Step(DriftTracker.InSync, Failed("state.yaml is not valid"));
-        Assert.Equal(DriftTracker.CheckOk, Assert.Single(t1.Observe(unconfigured).Events).Type);
+        Assert.Equal(DriftTracker.CheckOk, Assert.Single(t1.Observe(unconfigured, Node).Events).Type);
+    }
+
+    [Fact]
+    public void Every_event_names_the_node_it_was_given()
+    {
+        var (t1, e1) = Step(DriftTracker.Initial, Check(("dataset:tank/a", PlanAction.Create)));
+        var (_, e2) = Step(t1, Failed("state.yaml is not valid"));
+        Assert.All([.. e1, .. e2], e => Assert.Equal("nas1", e.Node));
     }
 }

@@ -4,7 +4,10 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.GitOps;
-using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Actors.Node;
+using DPlaneOS.Zfs.GitOps.Live;
+using DPlaneOS.Zfs.GitOps.Planning;
+using DPlaneOS.Zfs.GitOps.State;
 using DPlaneOS.Zfs.GitOps.Apply;
 using static DPlaneOS.Actors.GitOps.GitOpsActor.Protocol;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
@@ -65,7 +68,7 @@ public sealed class GitOpsActorTests : TestKit
     private IActorRef Start(TimeSpan? driftInterval = null, TimeSpan? ttl = null) =>
         Sys.ActorOf(Props.Create(() => new GitOpsActor(
             new GitOpsSettings(_statePath, "/etc/samba/dplaneos-shares.conf", driftInterval ?? TimeSpan.FromHours(1), ttl ?? TimeSpan.FromHours(1)),
-            new StateFileStore(_statePath), _reader, _executor, _time)));
+            new StateFileStore(_statePath), _reader, _executor, _time, NodeIdentity.Named("nas1"))));
 
     private IActorRef Restart(IActorRef actor)
     {

@@ -5,6 +5,7 @@ using Akka.TestKit.Xunit2;
 using DPlaneOS.Actors.GitOps;
 using DPlaneOS.Actors.Persistence;
 using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.Apply;
 using static DPlaneOS.Actors.GitOps.GitOpsJournal;
 

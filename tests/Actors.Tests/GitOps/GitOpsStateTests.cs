@@ -1,5 +1,6 @@
 using DPlaneOS.Actors.GitOps;
 using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.Apply;
 using static DPlaneOS.Actors.GitOps.GitOpsJournal;
 

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using DPlaneOS.TestSupport;
 using DPlaneOS.TestSupport.Lab;
-using DPlaneOS.Zfs.GitOps;
 using DPlaneOS.Zfs.GitOps.Live;
 using static DPlaneOS.Integration.Tests.GitOps.GitOpsApi;
 

@@ -1,5 +1,6 @@
 using CsCheck;
-using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Live;
+using DPlaneOS.Zfs.GitOps.State;
 
 namespace DPlaneOS.Zfs.Tests.GitOps;
 

@@ -1,4 +1,7 @@
-using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Live;
+using DPlaneOS.Zfs.GitOps.Planning;
+using DPlaneOS.Zfs.GitOps.State;
+using DPlaneOS.Zfs.Tests.GitOps.State;
 using static DPlaneOS.Zfs.Tests.GitOps.GitOpsFixtures;
 
 namespace DPlaneOS.Zfs.Tests.GitOps;

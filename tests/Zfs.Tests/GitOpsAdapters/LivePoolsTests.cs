@@ -1,4 +1,4 @@
-using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.State;
 using DPlaneOS.Zfs.GitOps.Live;
 using DPlaneOS.Zfs.Model;
 using DPlaneOS.Zfs.Parsing;

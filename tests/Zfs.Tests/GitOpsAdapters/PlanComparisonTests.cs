@@ -1,4 +1,6 @@
-using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Live;
+using DPlaneOS.Zfs.GitOps.Planning;
+using DPlaneOS.Zfs.GitOps.State;
 
 namespace DPlaneOS.Zfs.Tests.GitOpsAdapters;
 

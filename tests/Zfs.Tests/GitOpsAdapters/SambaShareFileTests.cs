@@ -1,4 +1,3 @@
-using DPlaneOS.Zfs.GitOps;
 using DPlaneOS.Zfs.GitOps.Live;
 
 namespace DPlaneOS.Zfs.Tests.GitOpsAdapters;

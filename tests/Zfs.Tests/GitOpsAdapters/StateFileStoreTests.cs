@@ -1,4 +1,4 @@
-using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.State;
 
 namespace DPlaneOS.Zfs.Tests.GitOpsAdapters;
 

@@ -1,4 +1,5 @@
 using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.Apply;
 
 namespace DPlaneOS.Zfs.Tests.GitOpsAdapters;

@@ -1,5 +1,7 @@
 using DPlaneOS.Zfs.GitOps.Live;
 using DPlaneOS.Zfs.Host;
+using DPlaneOS.Zfs.GitOps.Planning;
+using DPlaneOS.Zfs.GitOps.State;
 
 namespace DPlaneOS.Zfs.GitOps.Apply;
 

@@ -1,3 +1,5 @@
+using DPlaneOS.Zfs.GitOps.State;
+
 namespace DPlaneOS.Zfs.GitOps.Apply;
 
 /// <summary>

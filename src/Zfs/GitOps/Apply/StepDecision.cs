@@ -1,3 +1,5 @@
+using DPlaneOS.Zfs.GitOps.Planning;
+
 namespace DPlaneOS.Zfs.GitOps.Apply;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Model;
+using DPlaneOS.Zfs.GitOps.Planning;
 
 namespace DPlaneOS.Zfs.GitOps.Live;
 

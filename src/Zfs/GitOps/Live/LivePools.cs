@@ -1,5 +1,6 @@
 using System.Globalization;
 using DPlaneOS.Zfs.Model;
+using DPlaneOS.Zfs.GitOps.State;
 
 namespace DPlaneOS.Zfs.GitOps.Live;
 

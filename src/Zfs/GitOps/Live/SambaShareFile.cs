@@ -1,5 +1,6 @@
 using System.Text;
 using DPlaneOS.Zfs.Parsing;
+using DPlaneOS.Zfs.GitOps.State;
 
 namespace DPlaneOS.Zfs.GitOps.Live;
 

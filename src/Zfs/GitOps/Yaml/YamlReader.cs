@@ -1,4 +1,5 @@
 using System.Globalization;
+using DPlaneOS.Zfs.GitOps.State;
 
 namespace DPlaneOS.Zfs.GitOps.Yaml;
 

@@ -1,0 +1,10 @@
+namespace DPlaneOS.Zfs.GitOps.Planning;
+
+public enum PlanAction
+{
+    Create,
+    Modify,
+    Delete,
+    Blocked,
+    Nop,
+}
