@@ -5,44 +5,125 @@ namespace DPlaneOS.Zfs;
 /// <summary>
 /// ZFS naming rules for anything that reaches a command line. Commands are run with argument
 /// arrays, so this is not about shell quoting: it stops option injection (<c>-f</c>), path
-/// tricks and names ZFS itself would refuse, with a message that says what is wrong.
+/// tricks and names ZFS itself would refuse, with a message that says what is wrong. The only
+/// copy: state.yaml (<see cref="CheckPoolName"/>, <see cref="NameRules.CheckShareName"/> …), the
+/// routes, the heartbeat's pool filter and the snapshotter all judge names here.
 /// </summary>
 public static partial class NameRules
 {
+    /// <summary>
+    /// ZFS's own limit for pool names: pool_namecheck refuses 240 characters and more, so that
+    /// "pool/$ORIGIN@$ORIGIN" still fits ZFS_MAX_DATASET_NAME_LEN (256 with the NUL).
+    /// </summary>
+    public const int MaxPoolName = 239;
+
+    /// <summary>ZFS_MAX_DATASET_NAME_LEN is 256 including the terminating NUL.</summary>
+    public const int MaxDatasetName = 255;
+
     // Vdev keywords zpool would misread as a pool name; OpenZFS refuses the mirror/raidz/draid/spare
     // prefixes at create time too (zpool_name_valid), so "mirror2" or "spares" never becomes a pool.
     private static readonly HashSet<string> ReservedPoolNames = ["log", "cache", "special", "dedup"];
     private static readonly string[] ReservedPoolPrefixes = ["mirror", "raidz", "draid", "spare"];
 
-    /// <summary>Null when <paramref name="name"/> is a valid pool name, else why not.</summary>
-    public static string? PoolNameError(string? name)
+    private enum PoolFault { Missing, TooLong, Characters, Reserved, DiskLike }
+
+    private enum DatasetFault { Missing, TooLong, DoubleSlash, TrailingSlash, LeadingSlash, Pool, DotComponent, Component }
+
+    private readonly record struct DatasetProblem(DatasetFault Fault, string Part);
+
+    /// <summary>
+    /// The one pool-name judgement: every caller (state.yaml, routes, the heartbeat, snapshots, the
+    /// CLI) goes through it, so a name is accepted or refused the same way everywhere; only the
+    /// wording differs (<see cref="PoolNameError"/> for the API, <see cref="CheckPoolName"/> for state.yaml).
+    /// Stricter than ZFS in two places: no space (allowed by ZFS, but these names reach smb.conf
+    /// and logs) and no leading <c>c[0-9]</c> (the old Solaris disk-name rule).
+    /// </summary>
+    private static PoolFault? JudgePool(string? name)
     {
-        if (string.IsNullOrEmpty(name)) return "a pool name is required";
-        if (name.Length > 255) return "a pool name has at most 255 characters";
-        if (!PoolPattern().IsMatch(name))
-            return "a pool name starts with a letter and contains only letters, digits, '_', '-', '.' and ':'";
-        if (IsReservedPoolName(name)) return $"'{name}' is reserved by ZFS";
-        if (CxPattern().IsMatch(name)) return "a pool name may not look like a disk (c0 …)";
+        if (string.IsNullOrEmpty(name)) return PoolFault.Missing;
+        if (name.Length > MaxPoolName) return PoolFault.TooLong;
+        if (!PoolPattern().IsMatch(name)) return PoolFault.Characters;
+        if (IsReservedPoolName(name)) return PoolFault.Reserved;
+        return CxPattern().IsMatch(name) ? PoolFault.DiskLike : null;
+    }
+
+    /// <summary>Null when <paramref name="name"/> is a valid pool name, else why not.</summary>
+    public static string? PoolNameError(string? name) => JudgePool(name) switch
+    {
+        null => null,
+        PoolFault.Missing => "a pool name is required",
+        PoolFault.TooLong => $"a pool name has at most {MaxPoolName} characters",
+        PoolFault.Characters => "a pool name starts with a letter and contains only letters, digits, '_', '-', '.' and ':'",
+        PoolFault.Reserved => $"'{name}' is reserved by ZFS",
+        _ => "a pool name may not look like a disk (c0 …)",
+    };
+
+    /// <summary>
+    /// <see cref="PoolNameError"/>'s judgement in state.yaml's words: the message names the value and
+    /// the first shell metacharacter or control character in it.
+    /// </summary>
+    public static string? CheckPoolName(string name) => JudgePool(name) switch
+    {
+        null => null,
+        PoolFault.Missing => "pool name must not be empty",
+        _ when BadChar(name) is { } bad => $"pool name '{name}' contains {bad}",
+        PoolFault.TooLong => $"pool name is longer than {MaxPoolName} characters",
+        PoolFault.Characters => $"pool name '{name}' must start with a letter and contain only letters, digits, '_', '-', '.' and ':'",
+        PoolFault.Reserved => $"pool name '{name}' is reserved by ZFS",
+        _ => $"pool name '{name}' looks like a disk name (c0...) which ZFS reserves",
+    };
+
+    /// <summary>
+    /// The one dataset-name judgement. <paramref name="spaces"/>: ZFS allows ' ' in the components
+    /// below the pool (and live datasets may have them); state.yaml refuses it, as it refuses every
+    /// shell and smb.conf metacharacter.
+    /// </summary>
+    private static DatasetProblem? JudgeDataset(string? name, bool spaces)
+    {
+        if (string.IsNullOrEmpty(name)) return new(DatasetFault.Missing, "");
+        if (name.Length > MaxDatasetName) return new(DatasetFault.TooLong, "");
+        if (name.Contains("//", StringComparison.Ordinal)) return new(DatasetFault.DoubleSlash, "");
+        if (name.EndsWith('/')) return new(DatasetFault.TrailingSlash, "");
+        var parts = name.Split('/');
+        if (parts[0].Length == 0) return new(DatasetFault.LeadingSlash, "");
+        if (JudgePool(parts[0]) is not null) return new(DatasetFault.Pool, parts[0]);
+        foreach (var part in parts.Skip(1))
+        {
+            if (part is "." or "..") return new(DatasetFault.DotComponent, part);
+            if (!(spaces ? ComponentPattern() : ComponentWithoutSpacePattern()).IsMatch(part)) return new(DatasetFault.Component, part);
+        }
+
         return null;
     }
 
     /// <summary>Null when <paramref name="name"/> is a valid filesystem/volume name (pool/a/b), else why not.</summary>
-    public static string? DatasetNameError(string? name)
+    public static string? DatasetNameError(string? name) => JudgeDataset(name, spaces: true) switch
     {
-        if (string.IsNullOrEmpty(name)) return "a dataset name is required";
-        if (name.Length > 255) return "a dataset name has at most 255 characters";
-        if (name.Contains("//", StringComparison.Ordinal)) return "a dataset name may not contain '//'";
-        if (name.EndsWith('/')) return "a dataset name may not end with '/'";
-        var parts = name.Split('/');
-        if (PoolNameError(parts[0]) is { } poolError) return poolError;
-        foreach (var part in parts.Skip(1))
-        {
-            if (part is "." or "..") return "a dataset name may not contain '.' or '..' components";
-            if (!ComponentPattern().IsMatch(part))
-                return $"'{part}' may contain only letters, digits, '_', '-', '.', ':' and ' '";
-        }
-        return null;
-    }
+        null => null,
+        { Fault: DatasetFault.Missing } => "a dataset name is required",
+        { Fault: DatasetFault.TooLong } => $"a dataset name has at most {MaxDatasetName} characters",
+        { Fault: DatasetFault.DoubleSlash } => "a dataset name may not contain '//'",
+        { Fault: DatasetFault.TrailingSlash } => "a dataset name may not end with '/'",
+        { Fault: DatasetFault.LeadingSlash } => PoolNameError(""),
+        { Fault: DatasetFault.Pool, Part: var pool } => PoolNameError(pool),
+        { Fault: DatasetFault.DotComponent } => "a dataset name may not contain '.' or '..' components",
+        { Part: var part } => $"'{part}' may contain only letters, digits, '_', '-', '.', ':' and ' '",
+    };
+
+    /// <summary>A dataset name in state.yaml: <see cref="DatasetNameError"/>'s judgement without spaces, in state.yaml's words.</summary>
+    public static string? CheckDatasetName(string name) => JudgeDataset(name, spaces: false) switch
+    {
+        null => null,
+        { Fault: DatasetFault.Missing } => "dataset name must not be empty",
+        _ when BadChar(name) is { } bad => $"dataset name '{name}' contains {bad}",
+        { Fault: DatasetFault.TooLong } => $"dataset name is longer than {MaxDatasetName} characters",
+        { Fault: DatasetFault.DoubleSlash } => $"dataset name '{name}' must not contain '//'",
+        { Fault: DatasetFault.TrailingSlash } => $"dataset name '{name}' must not end with '/'",
+        { Fault: DatasetFault.LeadingSlash } => $"dataset name '{name}' must start with the pool name, not '/'",
+        { Fault: DatasetFault.Pool, Part: var pool } => CheckPoolName(pool),
+        { Fault: DatasetFault.DotComponent } => $"dataset name '{name}' must not contain '.' or '..' components",
+        { Part: var part } => $"dataset name '{name}': component '{part}' may contain only letters, digits, '_', '-', '.' and ':'",
+    };
 
     /// <summary>Null when <paramref name="name"/> is a valid snapshot name (the part after '@'), else why not.</summary>
     public static string? SnapshotNameError(string? name)
@@ -102,6 +183,9 @@ public static partial class NameRules
 
     [GeneratedRegex(@"\A[A-Za-z0-9_.: -]+\z")]
     private static partial Regex ComponentPattern();
+
+    [GeneratedRegex(@"\A[A-Za-z0-9_.:-]+\z")]
+    private static partial Regex ComponentWithoutSpacePattern();
 
     [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9_.:-]*\z")]
     private static partial Regex SnapshotPattern();

@@ -1,3 +1,4 @@
+using DPlaneOS.Actors.Events;
 using DPlaneOS.Gateway.WebSockets;
 
 namespace DPlaneOS.Gateway.Tests;
@@ -18,7 +19,7 @@ public sealed class EventTypeFilterTests
     [InlineData("*", "x", true)]
     public void Patterns_match_whole_types_with_star_wildcards(string? text, string type, bool matches)
     {
-        Assert.Null(EventTypeFilter.TryParse(text, out var filter));
+        Assert.Null(EventTypePattern.TryParse(text, MonitorSocketRoutes.MaxTypePatterns, out var filter));
         Assert.Equal(matches, filter.Matches(type));
     }
 
@@ -28,16 +29,16 @@ public sealed class EventTypeFilterTests
     [InlineData("pool/x", "'/'")]
     public void Other_characters_are_refused_with_the_reason(string text, string named)
     {
-        var error = EventTypeFilter.TryParse(text, out var filter);
+        var error = EventTypePattern.TryParse(text, MonitorSocketRoutes.MaxTypePatterns, out var filter);
         Assert.NotNull(error);
         Assert.Contains(named, error);
-        Assert.Same(EventTypeFilter.All, filter);
+        Assert.Same(EventTypePattern.All, filter);
     }
 
     [Fact]
     public void Too_many_or_too_long_patterns_are_refused()
     {
-        Assert.Contains("at most", EventTypeFilter.TryParse(string.Join(',', Enumerable.Repeat("a", EventTypeFilter.MaxPatterns + 1)), out _));
-        Assert.Contains("longer", EventTypeFilter.TryParse(new string('a', EventTypeFilter.MaxPatternLength + 1), out _));
+        Assert.Contains("at most", EventTypePattern.TryParse(string.Join(',', Enumerable.Repeat("a", MonitorSocketRoutes.MaxTypePatterns + 1)), MonitorSocketRoutes.MaxTypePatterns, out _));
+        Assert.Contains("longer", EventTypePattern.TryParse(new string('a', EventTypePattern.MaxLength + 1), MonitorSocketRoutes.MaxTypePatterns, out _));
     }
 }

@@ -35,7 +35,7 @@ public sealed class AuditLog : ReceivePersistentActor
     private readonly TimeProvider _time;
     private readonly string _node;
     private readonly bool _subscribeToMonitorBus;
-    private readonly EventTypePatterns _actionEvents;
+    private readonly EventTypePattern _actionEvents;
     private readonly IAuditAnchorStore _anchor;
     private readonly IActorRef _mediator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -61,7 +61,7 @@ public sealed class AuditLog : ReceivePersistentActor
         _time = time;
         _node = node;
         _subscribeToMonitorBus = subscribeToMonitorBus;
-        _actionEvents = new EventTypePatterns(options.EffectiveActionEventTypes);
+        _actionEvents = EventTypePattern.FromConfiguration(options.EffectiveActionEventTypes);
         PersistenceId = $"audit-{node}";
 
         Recover<SnapshotOffer>(offer =>

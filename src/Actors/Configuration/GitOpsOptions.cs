@@ -1,3 +1,4 @@
+using DPlaneOS.Zfs;
 using DPlaneOS.Zfs.GitOps;
 
 namespace DPlaneOS.Actors.Configuration;

@@ -83,19 +83,21 @@ public static class WebhookRequest
         return null;
     }
 
+    private const int MaxEventPatterns = 50;
+
     private static IReadOnlyList<string> NormalizeEvents(RequestFields fields)
     {
         var given = fields.StringArray("events");
-        if (given is null) return EventFilter.Everything;
+        if (given is null) return EventTypePattern.All.Patterns;
         if (given.Count == 0)
         {
             fields.Error("events", "must list at least one event type pattern; [\"*\"] means every event");
             return given;
         }
-        if (given.Count > EventFilter.MaxPatterns) fields.Error("events", $"must list at most {EventFilter.MaxPatterns} patterns");
-        var patterns = given.Select(p => p.Trim().ToLowerInvariant()).Distinct().ToList();
+        if (EventTypePattern.CountError(given.Count, MaxEventPatterns) is { } tooMany) fields.Error("events", tooMany);
+        var patterns = given.Select(EventTypePattern.Normalize).Distinct().ToList();
         foreach (var pattern in patterns)
-            if (EventFilter.Check(pattern) is { } problem) fields.Error("events", $"'{pattern}' {problem}");
+            if (EventTypePattern.Error(pattern) is { } problem) fields.Error("events", problem);
         return patterns;
     }
 

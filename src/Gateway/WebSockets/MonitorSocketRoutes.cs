@@ -14,6 +14,9 @@ public static class MonitorSocketRoutes
 {
     public const string Path = "/api/ws/monitor";
 
+    /// <summary>Most patterns one <c>?types=</c> may list.</summary>
+    public const int MaxTypePatterns = 32;
+
     private static long _connections;
 
     public static IServiceCollection AddMonitorSocket(this IServiceCollection services, MonitorSocketOptions options)
@@ -43,7 +46,7 @@ public static class MonitorSocketRoutes
         if (!OriginAllowed(context.Request, options.WebSocket.AllowedOrigins))
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Origin not allowed",
                 detail: $"Origin '{context.Request.Headers.Origin}' is neither this host nor listed in DPlaneOS:WebSocket:AllowedOrigins.");
-        var filterError = EventTypeFilter.TryParse(context.Request.Query["types"], out var filter);
+        var filterError = EventTypePattern.TryParse(context.Request.Query["types"], MaxTypePatterns, out var filter);
         if (filterError is not null)
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["types"] = [filterError] },
                 detail: "?types= takes comma-separated event type patterns such as pool.*,capacity.*");

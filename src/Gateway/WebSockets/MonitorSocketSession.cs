@@ -16,11 +16,11 @@ public sealed class MonitorSocketSession : ReceiveActor, IWithStash
     private static readonly string[] Topics = [MonitorBus.Topic, AlertBus.Topic];
 
     private readonly IActorRef _mediator;
-    private readonly EventTypeFilter _filter;
+    private readonly EventTypePattern _filter;
     private readonly SocketOutbox _outbox;
     private readonly HashSet<string> _acknowledged = [];
 
-    public MonitorSocketSession(IActorRef mediator, EventTypeFilter filter, SocketOutbox outbox)
+    public MonitorSocketSession(IActorRef mediator, EventTypePattern filter, SocketOutbox outbox)
     {
         _mediator = mediator;
         _filter = filter;
@@ -38,7 +38,7 @@ public sealed class MonitorSocketSession : ReceiveActor, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(IActorRef mediator, EventTypeFilter filter, SocketOutbox outbox) =>
+    public static Props Props(IActorRef mediator, EventTypePattern filter, SocketOutbox outbox) =>
         Akka.Actor.Props.Create(() => new MonitorSocketSession(mediator, filter, outbox));
 
     protected override void PreStart()

@@ -1,4 +1,4 @@
-using DPlaneOS.Actors.Alerts.Webhooks;
+using DPlaneOS.Actors.Events;
 
 namespace DPlaneOS.Actors.Tests.Alerts;
 
@@ -25,14 +25,14 @@ public sealed class EventFilterTests
     [InlineData("**", "", true)]
     [InlineData("pool.*", "", false)]
     public void Stars_stand_for_any_run_of_characters(string pattern, string type, bool expected) =>
-        Assert.Equal(expected, EventFilter.Matches(pattern, type));
+        Assert.Equal(expected, EventTypePattern.Matches(pattern, type));
 
     [Fact]
     public void A_list_matches_when_any_pattern_does() =>
-        Assert.True(EventFilter.MatchesAny(["disk.*", "pool.failed"], "pool.failed"));
+        Assert.True(EventTypePattern.MatchesAny(["disk.*", "pool.failed"], "pool.failed"));
 
     [Fact]
-    public void An_empty_list_matches_nothing() => Assert.False(EventFilter.MatchesAny([], "pool.failed"));
+    public void An_empty_list_matches_nothing() => Assert.False(EventTypePattern.MatchesAny([], "pool.failed"));
 
     [Theory]
     [InlineData("pool.*", null)]
@@ -48,7 +48,7 @@ public sealed class EventFilterTests
     [InlineData("Pool.*", "may hold only")]
     public void Patterns_are_checked(string pattern, string? problem)
     {
-        var found = EventFilter.Check(pattern);
+        var found = EventTypePattern.Check(pattern);
         if (problem is null) Assert.Null(found);
         else Assert.Contains(problem, found);
     }

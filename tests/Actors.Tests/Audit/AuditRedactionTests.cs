@@ -64,14 +64,14 @@ public sealed class AuditRedactionTests
     [Fact]
     public void Event_types_match_exactly_or_by_glob()
     {
-        var patterns = new EventTypePatterns(["docker.stopped", "gitops.apply.*", " "]);
+        var patterns = EventTypePattern.FromConfiguration(["docker.stopped", "gitops.apply.*", " "]);
         Assert.True(patterns.Matches("docker.stopped"));
         Assert.True(patterns.Matches("gitops.apply.started"));
         Assert.True(patterns.Matches("gitops.apply.failed"));
         Assert.False(patterns.Matches("docker.stopped.extra"));
         Assert.False(patterns.Matches("gitops.applyx"));
         Assert.False(patterns.Matches("gitops.drift"));
-        Assert.False(new EventTypePatterns([]).Matches("docker.stopped"));
+        Assert.False(EventTypePattern.FromConfiguration([]).Matches("docker.stopped"));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using CsCheck;
-using GitOpsRules = DPlaneOS.Zfs.GitOps.NameRules;
+using GitOpsRules = DPlaneOS.Zfs.NameRules;
 
 namespace DPlaneOS.Zfs.Tests.Host;
 

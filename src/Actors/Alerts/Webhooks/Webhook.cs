@@ -7,7 +7,7 @@ namespace DPlaneOS.Actors.Alerts.Webhooks;
 /// A registered webhook as journalled. <see cref="Secret"/> and the header values are write-only:
 /// they are stored (the local database is the appliance's own) but never returned or logged.
 /// </summary>
-/// <param name="Events">Event type patterns, see <see cref="EventFilter"/>.</param>
+/// <param name="Events">Event type patterns, see <see cref="EventTypePattern"/>.</param>
 /// <param name="Secret">Signs each body (see <see cref="WebhookSignature"/>); null: unsigned.</param>
 public sealed record Webhook(
     int Id,
@@ -23,7 +23,7 @@ public sealed record Webhook(
 {
     /// <summary>Whether a new (not resolving) notification goes to this webhook.</summary>
     public bool Wants(AlertMessage message) =>
-        Enabled && SeverityThreshold.Passes(message.Severity, MinimumSeverity) && EventFilter.MatchesAny(Events, message.Type);
+        Enabled && SeverityThreshold.Passes(message.Severity, MinimumSeverity) && EventTypePattern.MatchesAny(Events, message.Type);
 
     public string Describe() => $"webhook {Id} '{Name}'";
 

@@ -1,54 +1,21 @@
 using System.Text.RegularExpressions;
+using DPlaneOS.Zfs.GitOps;
 
-namespace DPlaneOS.Zfs.GitOps;
+namespace DPlaneOS.Zfs;
 
 /// <summary>
-/// Validation of names and paths in state.yaml. Each check returns null when the value is fine,
-/// or a message that says why not. Commands are argument arrays (no shell), but these values also
-/// end up in smb.conf and in logs, so shell and config metacharacters are refused everywhere.
+/// The values of state.yaml besides pool and dataset names: share names, paths, disks, users,
+/// free text and pool properties. Each check returns null when the value is fine, or a message that
+/// says why not. Commands are argument arrays (no shell), but these values also end up in smb.conf
+/// and in logs, so shell and config metacharacters are refused everywhere.
 /// </summary>
 public static partial class NameRules
 {
     public const string ByIdPrefix = "/dev/disk/by-id/";
 
-    /// <summary>ZFS_MAX_DATASET_NAME_LEN is 256 including the terminating NUL.</summary>
-    public const int MaxDatasetName = 255;
-
     private const string Metacharacters = ";|&$`\\\"'<>(){}[]*?!~# \t";
 
     private static readonly HashSet<string> ReservedShareNames = new(StringComparer.OrdinalIgnoreCase) { "global", "homes", "printers" };
-
-    public static string? CheckPoolName(string name)
-    {
-        if (name.Length == 0) return "pool name must not be empty";
-        if (BadChar(name) is { } bad) return $"pool name '{name}' contains {bad}";
-        if (name.Length > MaxDatasetName) return $"pool name is longer than {MaxDatasetName} characters";
-        if (!PoolName().IsMatch(name))
-            return $"pool name '{name}' must start with a letter and contain only letters, digits, '_', '-', '.' and ':'";
-        if (DPlaneOS.Zfs.NameRules.IsReservedPoolName(name)) return $"pool name '{name}' is reserved by ZFS";
-        if (DiskLike().IsMatch(name)) return $"pool name '{name}' looks like a disk name (c0...) which ZFS reserves";
-        return null;
-    }
-
-    public static string? CheckDatasetName(string name)
-    {
-        if (name.Length == 0) return "dataset name must not be empty";
-        if (BadChar(name) is { } bad) return $"dataset name '{name}' contains {bad}";
-        if (name.Length > MaxDatasetName) return $"dataset name is longer than {MaxDatasetName} characters";
-        if (name.StartsWith('/')) return $"dataset name '{name}' must start with the pool name, not '/'";
-        if (name.EndsWith('/')) return $"dataset name '{name}' must not end with '/'";
-        if (name.Contains("//", StringComparison.Ordinal)) return $"dataset name '{name}' must not contain '//'";
-        var parts = name.Split('/');
-        if (CheckPoolName(parts[0]) is { } poolError) return poolError;
-        foreach (var part in parts.Skip(1))
-        {
-            if (part is "." or "..") return $"dataset name '{name}' must not contain '.' or '..' components";
-            if (!DatasetComponent().IsMatch(part))
-                return $"dataset name '{name}': component '{part}' may contain only letters, digits, '_', '-', '.' and ':'";
-        }
-
-        return null;
-    }
 
     /// <summary>SMB share names: letters, digits, '_', '-', '.'; at most 80 characters; not a special section.</summary>
     public static string? CheckShareName(string name)
@@ -111,7 +78,7 @@ public static partial class NameRules
 
     /// <summary>A property name (<c>autotrim</c>) or user property (<c>org.example:owner</c>).</summary>
     public static string? CheckPropertyName(string key) =>
-        PropertyName().IsMatch(key) ? null : $"property name '{key}' must be lower-case letters, digits and '_' (or a module:property user property)";
+        StateYamlPropertyName().IsMatch(key) ? null : $"property name '{key}' must be lower-case letters, digits and '_' (or a module:property user property)";
 
     public static string? CheckPropertyValue(string key, string value)
     {
@@ -119,6 +86,7 @@ public static partial class NameRules
         return BadChar(value) is { } bad ? $"property '{key}' value '{value}' contains {bad}" : null;
     }
 
+    /// <summary>The first control or shell/config metacharacter in <paramref name="text"/>, said in words; null if none.</summary>
     private static string? BadChar(string text)
     {
         foreach (var c in text)
@@ -135,15 +103,6 @@ public static partial class NameRules
         return null;
     }
 
-    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9_.:-]*\z")]
-    private static partial Regex PoolName();
-
-    [GeneratedRegex(@"\Ac[0-9]")]
-    private static partial Regex DiskLike();
-
-    [GeneratedRegex(@"\A[A-Za-z0-9_.:-]+\z")]
-    private static partial Regex DatasetComponent();
-
     [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,79}\z")]
     private static partial Regex ShareName();
 
@@ -157,5 +116,5 @@ public static partial class NameRules
     private static partial Regex SmbUser();
 
     [GeneratedRegex(@"\A([a-z][a-z0-9_]*|[a-z0-9][a-z0-9_.-]*:[a-z0-9_.:-]+)\z")]
-    private static partial Regex PropertyName();
+    private static partial Regex StateYamlPropertyName();
 }
