@@ -6,6 +6,7 @@ using DPlaneOS.Actors.Docker;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Capacity;
 using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
