@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.DependencyInjection;
 using Akka.Pattern;
 using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Capacity;
 
 namespace DPlaneOS.Actors.Storage;
 

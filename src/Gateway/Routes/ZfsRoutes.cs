@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Capacity;
 using DPlaneOS.Zfs;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.Health;

@@ -7,6 +7,7 @@ using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage;
 using DPlaneOS.Actors.Storage.Docker;
+using DPlaneOS.Actors.Storage.Capacity;
 using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;

@@ -3,6 +3,7 @@ using Akka.TestKit;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Capacity;
 using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.Health;

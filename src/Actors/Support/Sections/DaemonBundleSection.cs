@@ -8,6 +8,7 @@ using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Capacity;
 using DPlaneOS.Zfs.Health;
 
 namespace DPlaneOS.Actors.Support.Sections;

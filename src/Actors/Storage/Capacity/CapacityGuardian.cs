@@ -3,11 +3,12 @@ using Akka.Actor;
 using Akka.Event;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Storage;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
 
-namespace DPlaneOS.Actors.Storage;
+namespace DPlaneOS.Actors.Storage.Capacity;
 
 /// <summary>
 /// <c>/user/storage/capacity</c>: watches each pool's used percent against warning / critical /
