@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.Planning;
+using DPlaneOS.Zfs.GitOps.State;
 using DPlaneOS.Zfs.GitOps.Live;
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Model;

@@ -1,3 +1,4 @@
+using DPlaneOS.Gateway.Alerts;
 using System.Text.Json;
 using DPlaneOS.Actors.Alerts.Webhooks;
 using DPlaneOS.Actors.Events;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.GitOps;
+using DPlaneOS.Zfs.GitOps.State;
+using DPlaneOS.Zfs.Tests.GitOps.State;
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Tests.GitOps;
 
