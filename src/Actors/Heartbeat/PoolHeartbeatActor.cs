@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Model;
@@ -26,6 +27,7 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
     private readonly IZfs _zfs;
     private readonly IPoolProber _prober;
     private readonly TimeProvider _time;
+    private readonly NodeIdentity _node;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -35,7 +37,7 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
     private bool _probeInFlight;
     private DateTimeOffset? _probeStartedAt;
 
-    public PoolHeartbeatActor(string pool, IActorRef keeper, HeartbeatOptions options, IZfs zfs, IPoolProber prober, TimeProvider time)
+    public PoolHeartbeatActor(string pool, IActorRef keeper, HeartbeatOptions options, IZfs zfs, IPoolProber prober, TimeProvider time, NodeIdentity node)
     {
         _pool = pool;
         _keeper = keeper;
@@ -43,6 +45,7 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
         _zfs = zfs;
         _prober = prober;
         _time = time;
+        _node = node;
         Resuming();
     }
 
@@ -159,7 +162,7 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
         };
         if (signal.Reason is not null) data[PoolEvents.ReasonKey] = signal.Reason;
         if (signal.Path is not null) data[PoolEvents.PathKey] = signal.Path;
-        return MonitorEvent.Create(signal.Type, signal.Severity, _pool, at, data);
+        return MonitorEvent.Create(_node, signal.Type, signal.Severity, _pool, at, data);
     }
 
     private PoolManager.Protocol.HeartbeatReport Report() => new(_pool, _state, _mounts, _probeStartedAt);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage;
 using DPlaneOS.Zfs;
 using DPlaneOS.Zfs.Host;
@@ -21,17 +22,19 @@ public sealed class PoolManager : ReceiveActor
     private readonly IZfs _zfs;
     private readonly IPoolProber _prober;
     private readonly TimeProvider _time;
+    private readonly NodeIdentity _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> _heartbeats = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Protocol.HeartbeatReport> _reports = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _stoppingHeartbeats = [];
 
-    public PoolManager(DPlaneOSOptions options, IZfs zfs, IPoolProber prober, TimeProvider time)
+    public PoolManager(DPlaneOSOptions options, IZfs zfs, IPoolProber prober, TimeProvider time, NodeIdentity node)
     {
         _options = options;
         _zfs = zfs;
         _prober = prober;
         _time = time;
+        _node = node;
 
         Receive<ZfsHealthActor.Protocol.PoolsObserved>(Reconcile);
         Receive<Protocol.ResumeHeartbeat>(resume =>
@@ -87,7 +90,7 @@ public sealed class PoolManager : ReceiveActor
     }
 
     private Props HeartbeatProps(string pool) =>
-        Props.Create(() => new PoolHeartbeatActor(pool, Self, _options.Heartbeat, _zfs, _prober, _time));
+        Props.Create(() => new PoolHeartbeatActor(pool, Self, _options.Heartbeat, _zfs, _prober, _time, _node));
 
     public static class Protocol
     {

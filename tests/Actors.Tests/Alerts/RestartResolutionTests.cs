@@ -88,7 +88,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
     {
         var keeper = CreateTestProbe();
         var heartbeat = Sys.ActorOf(Props.Create(() => new PoolHeartbeatActor("tank", keeper.Ref,
-            new HeartbeatOptions { Interval = TimeSpan.FromSeconds(30), Deadline = TimeSpan.FromSeconds(10) }, _mounts, _prober, _clock)));
+            new HeartbeatOptions { Interval = TimeSpan.FromSeconds(30), Deadline = TimeSpan.FromSeconds(10) }, _mounts, _prober, _clock, NodeIdentity.Named(Environment.MachineName))));
         keeper.ExpectMsg<PoolManager.Protocol.ResumeHeartbeat>();
         keeper.Reply(new PoolManager.Protocol.HeartbeatResumed(PoolHeartbeatState.Initial, null));
         // Answered only once resumed, so the tick timer is scheduled from here on.
@@ -123,7 +123,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
     {
         var alerts = StartAlerts();
         StartFreshHeartbeat();
-        var guardian = Sys.ActorOf(Props.Create(() => new CapacityGuardian(new FakeZpool(), new FakeZfs().WithPool("tank", used: 500_000_000, available: 500_000_000), new DPlaneOSOptions(), _clock)));
+        var guardian = Sys.ActorOf(Props.Create(() => new CapacityGuardian(new FakeZpool(), new FakeZfs().WithPool("tank", used: 500_000_000, available: 500_000_000), new DPlaneOSOptions(), _clock, NodeIdentity.Named(Environment.MachineName))));
         guardian.Tell(Reading(50));
         Scheduler.Advance(Timing.Hysteresis);
         Scheduler.Advance(Timing.Cooldown);
@@ -138,7 +138,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
 
         var alerts = StartAlerts();
         Assert.Equal("capacity|tank", Assert.Single(Active(alerts)).Key);
-        var guardian = Sys.ActorOf(Props.Create(() => new CapacityGuardian(new FakeZpool(), new FakeZfs().WithPool("tank", used: 500_000_000, available: 500_000_000), new DPlaneOSOptions(), _clock)));
+        var guardian = Sys.ActorOf(Props.Create(() => new CapacityGuardian(new FakeZpool(), new FakeZfs().WithPool("tank", used: 500_000_000, available: 500_000_000), new DPlaneOSOptions(), _clock, NodeIdentity.Named(Environment.MachineName))));
         guardian.Tell(Reading(50));
 
         var resolved = NextNotification();

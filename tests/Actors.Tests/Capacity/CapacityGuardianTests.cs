@@ -1,3 +1,4 @@
+using DPlaneOS.Actors.Node;
 using Akka.Actor;
 using Akka.TestKit;
 using DPlaneOS.Actors.Configuration;
@@ -25,7 +26,7 @@ public sealed class CapacityGuardianTests : MonitorBusTestKit
     {
         var options = new DPlaneOSOptions();
         configure?.Invoke(options.Capacity);
-        return Sys.ActorOf(Props.Create(() => new CapacityGuardian(_zpool, _zfs, options, TimeProvider.System)));
+        return Sys.ActorOf(Props.Create(() => new CapacityGuardian(_zpool, _zfs, options, TimeProvider.System, NodeIdentity.Named(Environment.MachineName))));
     }
 
     /// <summary>What the health actor publishes after a read: tank at <paramref name="percent"/> of 1 GB.</summary>

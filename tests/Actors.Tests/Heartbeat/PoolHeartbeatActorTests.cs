@@ -1,3 +1,4 @@
+using DPlaneOS.Actors.Node;
 using Akka.Actor;
 using Akka.TestKit;
 using DPlaneOS.Actors.Configuration;
@@ -22,10 +23,10 @@ public sealed class PoolHeartbeatActorTests : VirtualTimeTestKit
     private static HeartbeatOptions Options => new() { Interval = Interval, Deadline = Deadline };
 
     /// <summary>A heartbeat whose keeper is a test probe; resumes it from <paramref name="resumeFrom"/> and waits until it runs.</summary>
-    private (IActorRef Heartbeat, TestProbe Keeper) StartHeartbeat(PoolHeartbeatState? resumeFrom = null)
+    private (IActorRef Heartbeat, TestProbe Keeper) StartHeartbeat(PoolHeartbeatState? resumeFrom = null, NodeIdentity? node = null)
     {
         var keeper = CreateTestProbe();
-        var heartbeat = Sys.ActorOf(Props.Create(() => new PoolHeartbeatActor("tank", keeper.Ref, Options, _zfs, _prober, TimeProvider.System)));
+        var heartbeat = Sys.ActorOf(Props.Create(() => new PoolHeartbeatActor("tank", keeper.Ref, Options, _zfs, _prober, TimeProvider.System, node ?? NodeIdentity.Named(Environment.MachineName))));
         Assert.Equal("tank", keeper.ExpectMsg<PoolManager.Protocol.ResumeHeartbeat>().Pool);
         keeper.Reply(new PoolManager.Protocol.HeartbeatResumed(resumeFrom ?? PoolHeartbeatState.Initial, null));
         // Answered only once resumed, so the tick timer is scheduled from here on.
@@ -179,6 +180,16 @@ public sealed class PoolHeartbeatActorTests : VirtualTimeTestKit
         events.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         Scheduler.Advance(Interval);
         ExpectEvent(events, PoolEvents.Recovered);
+    }
+
+    [Fact]
+    public void Its_events_carry_the_node_it_was_given_not_the_host_name()
+    {
+        // The Docker guard acts only on its own node's pool events; both must name the node alike when DPlaneOS:NodeName is set.
+        var events = MonitorProbe();
+        StartHeartbeat(node: NodeIdentity.Named("renamed-node"));
+        Scheduler.Advance(TimeSpan.Zero);
+        Assert.Equal("renamed-node", ExpectEvent(events, PoolEvents.Healthy).Node);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Event;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Storage;
 using DPlaneOS.Zfs.Capacity;
@@ -29,6 +30,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
     private readonly CapacityOptions _options;
     private readonly CapacityThresholds _thresholds;
     private readonly TimeProvider _time;
+    private readonly NodeIdentity _node;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<string> _rearmWanted = [];
@@ -42,12 +44,13 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
     private int _reserveVersion;
     private bool _busy;
 
-    public CapacityGuardian(IZpool zpool, IZfs zfs, DPlaneOSOptions options, TimeProvider time)
+    public CapacityGuardian(IZpool zpool, IZfs zfs, DPlaneOSOptions options, TimeProvider time, NodeIdentity node)
     {
         _reserve = new EmergencyReserve(zpool, zfs);
         _options = options.Capacity;
         _thresholds = _options.Thresholds;
         _time = time;
+        _node = node;
         _report = CapacityReport.NotReadYet(_thresholds, _options.ReservePercent);
 
         Receive<ZfsHealthActor.Protocol.StatusObserved>(OnObserved);
@@ -233,7 +236,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
             CapacityLevel.Emergency => ("capacity.emergency", Severity.Critical),
             _ => ("capacity.ok", Severity.Resolved),
         };
-        return MonitorEvent.Create(type, severity, change.Pool, _time.GetUtcNow(), data);
+        return MonitorEvent.Create(_node, type, severity, change.Pool, _time.GetUtcNow(), data);
     }
 
     private MonitorEvent ReserveEvent(string type, Severity severity, ReserveOutcome outcome, bool automatic)
@@ -248,7 +251,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
         if (type == "capacity.reserve-released") Add(data, "bytesFreed", outcome.Bytes);
         else Add(data, "bytes", outcome.Bytes);
         if (_state.Pools.FirstOrDefault(p => p.Name == outcome.Pool) is { } pool) Add(data, "percent", pool.CapacityPercent);
-        return MonitorEvent.Create(type, severity, outcome.Pool, _time.GetUtcNow(), data);
+        return MonitorEvent.Create(_node, type, severity, outcome.Pool, _time.GetUtcNow(), data);
     }
 
     private double? Threshold(CapacityLevel level) => level switch
