@@ -24,9 +24,9 @@ public sealed class CapacityGuardianTests : MonitorBusTestKit
 
     private IActorRef Guardian(Action<CapacityOptions>? configure = null)
     {
-        var options = new DPlaneOSOptions();
-        configure?.Invoke(options.Capacity);
-        return Sys.ActorOf(Props.Create(() => new CapacityGuardian(_zpool, _zfs, options, TimeProvider.System, NodeIdentity.Named(Environment.MachineName))));
+        var options = new CapacityOptions();
+        configure?.Invoke(options);
+        return Sys.ActorOf(Props.Create(() => new CapacityGuardian(options, _zpool, _zfs, TimeProvider.System, NodeIdentity.Named(Environment.MachineName))));
     }
 
     /// <summary>What the health actor publishes after a read: tank at <paramref name="percent"/> of 1 GB.</summary>
