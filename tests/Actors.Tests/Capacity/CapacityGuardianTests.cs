@@ -270,6 +270,30 @@ public sealed class CapacityGuardianTests : MonitorBusTestKit
     }
 
     [Fact]
+    public void A_change_whose_task_faults_is_answered_as_failed_and_the_next_request_runs()
+    {
+        var guardian = Guardian();
+        guardian.Tell(Reading(50));
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _zfs.ChangeGate = gate;
+        guardian.Tell(new CapacityGuardian.Protocol.Reserve("tank"));
+        guardian.Tell(new CapacityGuardian.Protocol.Reserve("tank"));
+        gate.SetException(new IOException("the zfs process vanished"));
+
+        // The first change throws; it is answered, and the request that waited for it runs (and throws too).
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var failed = ExpectMsg<ReserveOutcome>();
+            Assert.Equal(ReserveOutcomeKind.Failed, failed.Kind);
+            Assert.Contains("the zfs process vanished", failed.Message);
+        }
+        _zfs.ChangeGate = null;
+        guardian.Tell(new CapacityGuardian.Protocol.Reserve("tank"));
+        Assert.Equal(ReserveOutcomeKind.Done, ExpectMsg<ReserveOutcome>().Kind);
+        ExpectEvent(_bus, CapacityEvents.ReserveArmed);
+    }
+
+    [Fact]
     public void A_failed_automatic_release_is_published_and_tried_again_at_the_next_reading()
     {
         var guardian = Guardian();
