@@ -1,3 +1,6 @@
+using DPlaneOS.Actors.Storage.Capacity;
+using DPlaneOS.Actors.Storage.Docker;
+
 namespace DPlaneOS.Actors.Configuration;
 
 /// <summary>Settings of the audit chain (configuration section <c>DPlaneOS:Audit</c>).</summary>
@@ -5,7 +8,7 @@ public sealed class AuditOptions
 {
     /// <summary>Monitor events that are automatic actions and so go into the audit chain, unless configured.</summary>
     public static readonly IReadOnlyList<string> DefaultActionEventTypes =
-        ["docker.stopped", "docker.restarted", "capacity.reserve-released", "gitops.apply.*"];
+        [DockerEvents.Stopped, DockerEvents.Restarted, CapacityEvents.ReserveReleased, "gitops.apply.*"];
 
     /// <summary>
     /// Event type patterns (<c>*</c> matches any run of characters) of the monitor events recorded as

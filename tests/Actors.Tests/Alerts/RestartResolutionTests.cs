@@ -123,7 +123,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
     {
         var alerts = StartAlerts();
         StartFreshHeartbeat();
-        var guardian = Sys.ActorOf(Props.Create(() => new CapacityGuardian(new FakeZpool(), new FakeZfs().WithPool("tank", used: 500_000_000, available: 500_000_000), new DPlaneOSOptions(), _clock, NodeIdentity.Named(Environment.MachineName))));
+        var guardian = Sys.ActorOf(Props.Create(() => new CapacityGuardian(new CapacityOptions(), new FakeZpool(), new FakeZfs().WithPool("tank", used: 500_000_000, available: 500_000_000), _clock, NodeIdentity.Named(Environment.MachineName))));
         guardian.Tell(Reading(50));
         Scheduler.Advance(Timing.Hysteresis);
         Scheduler.Advance(Timing.Cooldown);
@@ -138,7 +138,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
 
         var alerts = StartAlerts();
         Assert.Equal("capacity|tank", Assert.Single(Active(alerts)).Key);
-        var guardian = Sys.ActorOf(Props.Create(() => new CapacityGuardian(new FakeZpool(), new FakeZfs().WithPool("tank", used: 500_000_000, available: 500_000_000), new DPlaneOSOptions(), _clock, NodeIdentity.Named(Environment.MachineName))));
+        var guardian = Sys.ActorOf(Props.Create(() => new CapacityGuardian(new CapacityOptions(), new FakeZpool(), new FakeZfs().WithPool("tank", used: 500_000_000, available: 500_000_000), _clock, NodeIdentity.Named(Environment.MachineName))));
         guardian.Tell(Reading(50));
 
         var resolved = NextNotification();

@@ -24,9 +24,9 @@ public sealed class CapacityGuardianTests : MonitorBusTestKit
 
     private IActorRef Guardian(Action<CapacityOptions>? configure = null)
     {
-        var options = new DPlaneOSOptions();
-        configure?.Invoke(options.Capacity);
-        return Sys.ActorOf(Props.Create(() => new CapacityGuardian(_zpool, _zfs, options, TimeProvider.System, NodeIdentity.Named(Environment.MachineName))));
+        var options = new CapacityOptions();
+        configure?.Invoke(options);
+        return Sys.ActorOf(Props.Create(() => new CapacityGuardian(options, _zpool, _zfs, TimeProvider.System, NodeIdentity.Named(Environment.MachineName))));
     }
 
     /// <summary>What the health actor publishes after a read: tank at <paramref name="percent"/> of 1 GB.</summary>
@@ -267,6 +267,30 @@ public sealed class CapacityGuardianTests : MonitorBusTestKit
         var released = ExpectMsg<ReserveOutcome>();
         Assert.Equal((ReserveOutcomeKind.Done, 20_000_000L), (released.Kind, released.Bytes!.Value));
         Assert.Equal(["create tank/dplane-reserved canmount=off refreservation=20000000", "set refreservation=none tank/dplane-reserved"], _zfs.Mutations);
+    }
+
+    [Fact]
+    public void A_change_whose_task_faults_is_answered_as_failed_and_the_next_request_runs()
+    {
+        var guardian = Guardian();
+        guardian.Tell(Reading(50));
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _zfs.ChangeGate = gate;
+        guardian.Tell(new CapacityGuardian.Protocol.Reserve("tank"));
+        guardian.Tell(new CapacityGuardian.Protocol.Reserve("tank"));
+        gate.SetException(new IOException("the zfs process vanished"));
+
+        // The first change throws; it is answered, and the request that waited for it runs (and throws too).
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var failed = ExpectMsg<ReserveOutcome>();
+            Assert.Equal(ReserveOutcomeKind.Failed, failed.Kind);
+            Assert.Contains("the zfs process vanished", failed.Message);
+        }
+        _zfs.ChangeGate = null;
+        guardian.Tell(new CapacityGuardian.Protocol.Reserve("tank"));
+        Assert.Equal(ReserveOutcomeKind.Done, ExpectMsg<ReserveOutcome>().Kind);
+        ExpectEvent(_bus, CapacityEvents.ReserveArmed);
     }
 
     [Fact]

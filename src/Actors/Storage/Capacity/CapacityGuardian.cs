@@ -1,4 +1,3 @@
-using System.Globalization;
 using Akka.Actor;
 using Akka.Event;
 using DPlaneOS.Actors.Configuration;
@@ -23,42 +22,39 @@ namespace DPlaneOS.Actors.Storage.Capacity;
 /// health route always agree. Only the reserves are read here (<c>zfs get refreservation</c>).
 /// Reserve changes run one at a time; requests that come meanwhile wait in the stash.
 /// </para>
+/// <para>
+/// The decisions (levels, events, when to release or re-arm a reserve) are <see cref="CapacityGuardianState.Decide"/>;
+/// this actor runs the zpool/zfs calls it asks for, publishes, stashes and replies.
+/// </para>
 /// </summary>
 public sealed class CapacityGuardian : ReceiveActor, IWithStash
 {
     private readonly EmergencyReserve _reserve;
     private readonly CapacityOptions _options;
-    private readonly CapacityThresholds _thresholds;
     private readonly TimeProvider _time;
     private readonly NodeIdentity _node;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly HashSet<string> _rearmWanted = [];
+    private CapacityGuardianState _state = CapacityGuardianState.Empty;
 
-    // Pools whose automatic release failed: tried again at the next reading, not in a tight loop.
-    private readonly HashSet<string> _releaseFailed = [];
-
-    private CapacityState _state = CapacityState.Empty;
+    // Rebuilt only when what it shows changes: the gateway caches the serialized report per instance.
     private CapacityReport _report;
-    private bool _reserveReadInFlight;
-    private int _reserveVersion;
-    private bool _busy;
 
-    public CapacityGuardian(IZpool zpool, IZfs zfs, DPlaneOSOptions options, TimeProvider time, NodeIdentity node)
+    public CapacityGuardian(CapacityOptions options, IZpool zpool, IZfs zfs, TimeProvider time, NodeIdentity node)
     {
         _reserve = new EmergencyReserve(zpool, zfs);
-        _options = options.Capacity;
-        _thresholds = _options.Thresholds;
+        _options = options;
         _time = time;
         _node = node;
-        _report = CapacityReport.NotReadYet(_thresholds, _options.ReservePercent);
+        _report = _state.Report(options);
 
-        Receive<ZfsHealthActor.Protocol.StatusObserved>(OnObserved);
+        Receive<ZfsHealthActor.Protocol.StatusObserved>(observed =>
+            Decide(new CapacityGuardianInput.Observed(observed.Reading.At, observed.Reading.List), replyTo: null));
         Receive<Protocol.GetReport>(_ => Sender.Tell(_report));
-        Receive<Protocol.Reserve>(request => StartOrStash(Protocol.OperationKind.Reserve, request.Pool));
-        Receive<Protocol.Release>(request => StartOrStash(Protocol.OperationKind.Release, request.Pool));
+        Receive<Protocol.Reserve>(request => Decide(new CapacityGuardianInput.Requested(ReserveOperation.Reserve, request.Pool), Sender));
+        Receive<Protocol.Release>(request => Decide(new CapacityGuardianInput.Requested(ReserveOperation.Release, request.Pool), Sender));
         Receive<Protocol.ReservesRead>(OnReservesRead);
-        Receive<Protocol.OperationDone>(OnOperationDone);
+        Receive<Protocol.OperationDone>(done => Decide(new CapacityGuardianInput.OperationFinished(done.Operation, done.Outcome), done.ReplyTo));
     }
 
     public IStash Stash { get; set; } = null!;
@@ -73,200 +69,65 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
         _stopping.Dispose();
     }
 
-    private void OnObserved(ZfsHealthActor.Protocol.StatusObserved observed)
+    private void OnReservesRead(Protocol.ReservesRead read)
     {
-        var (state, changes) = _state.Observe(observed.Reading.At, observed.Reading.List, _thresholds);
-        _state = state;
-        _releaseFailed.Clear();
-        if (state.Error is not null) _log.Warning("Capacity not updated, zpool list failed: {0}", state.Error);
-        foreach (var change in changes)
-        {
-            Publish(LevelEvent(change));
-            if (change.Rising) _rearmWanted.Remove(change.Pool);
-            else if (change.Recovered && _options.RearmOnRecovery) _rearmWanted.Add(change.Pool);
-        }
-        _rearmWanted.IntersectWith(_state.Levels.Keys);
-        UpdateReport();
-        StartReserveRead();
-        StartAutomaticOperation();
+        // Reading never fails (a failed zfs get is an unknown reserve): a faulted read is a bug; let the supervisor restart.
+        if (read.Failure is not null) throw new InvalidOperationException("Reading the emergency reserves failed unexpectedly", read.Failure);
+        Decide(new CapacityGuardianInput.ReservesRead(read.Version, read.Reserves ?? new Dictionary<string, ReserveStatus>()), replyTo: null);
     }
 
-    private void StartReserveRead()
+    /// <param name="replyTo">Who a <see cref="CapacityGuardianEffect.Reply"/> goes to, and who an operation started for a request answers.</param>
+    private void Decide(CapacityGuardianInput input, IActorRef? replyTo)
     {
-        if (_reserveReadInFlight || _state.Levels.IsEmpty) return;
-        _reserveReadInFlight = true;
-        var version = _reserveVersion;
-        _reserve.ReadAsync(_state.Levels.Keys.ToList(), _stopping.Token)
+        var decision = _state.Decide(input, _time.GetUtcNow(), _options);
+        if (!ReferenceEquals(decision.State.Capacity, _state.Capacity)) _report = decision.State.Report(_options);
+        _state = decision.State;
+        foreach (var effect in decision.Effects)
+        {
+            switch (effect)
+            {
+                case CapacityGuardianEffect.Publish publish:
+                    MonitorBus.Publish(Context.System, MonitorEvent.Create(_node, publish.Type, publish.Severity, publish.Pool, publish.At, publish.Data));
+                    break;
+                case CapacityGuardianEffect.ReadReserves read:
+                    ReadReserves(read);
+                    break;
+                case CapacityGuardianEffect.RunOperation run:
+                    Run(run, input is CapacityGuardianInput.Requested ? replyTo : null);
+                    break;
+                case CapacityGuardianEffect.Reply reply:
+                    replyTo?.Tell(reply.Outcome);
+                    break;
+                case CapacityGuardianEffect.Stash:
+                    Stash.Stash();
+                    break;
+                case CapacityGuardianEffect.UnstashAll:
+                    Stash.UnstashAll();
+                    break;
+                case CapacityGuardianEffect.Log log:
+                    _log.Log(log.Level, log.Template, [.. log.Args]);
+                    break;
+            }
+        }
+    }
+
+    private void ReadReserves(CapacityGuardianEffect.ReadReserves read)
+    {
+        var version = read.Version;
+        _reserve.ReadAsync(read.Pools, _stopping.Token)
             .PipeTo(Self, success: reserves => new Protocol.ReservesRead(version, reserves), failure: ex => new Protocol.ReservesRead(version, null, ex));
     }
 
-    private void OnReservesRead(Protocol.ReservesRead read)
+    private void Run(CapacityGuardianEffect.RunOperation run, IActorRef? replyTo)
     {
-        _reserveReadInFlight = false;
-        if (read.Failure is not null) throw new InvalidOperationException("Reading the emergency reserves failed unexpectedly", read.Failure);
-        // A reserve change ran since this read started: what we read may be older than it; read again.
-        if (read.Version != _reserveVersion)
-        {
-            StartReserveRead();
-            return;
-        }
-        if (read.Reserves is null) return;
-        _state = _state.WithReserves(read.Reserves);
-        UpdateReport();
-        StartAutomaticOperation();
-    }
-
-    /// <summary>Releases a reserve at emergency (first), or re-arms one after recovery; one at a time.</summary>
-    private void StartAutomaticOperation()
-    {
-        if (_busy) return;
-        if (_state.ReservesToRelease(_thresholds).FirstOrDefault(pool => !_releaseFailed.Contains(pool)) is { } full)
-        {
-            StartOperation(Protocol.OperationKind.AutoRelease, full, null);
-            return;
-        }
-        var rearm = _rearmWanted.FirstOrDefault(pool => _state.Reserves.GetValueOrDefault(pool)?.State is ReserveState.Released);
-        _rearmWanted.RemoveWhere(pool => _state.Reserves.GetValueOrDefault(pool)?.State is ReserveState.None or ReserveState.Reserved);
-        if (rearm is not null)
-        {
-            _rearmWanted.Remove(rearm);
-            StartOperation(Protocol.OperationKind.Rearm, rearm, null);
-        }
-    }
-
-    private void StartOrStash(Protocol.OperationKind kind, string pool)
-    {
-        if (_busy)
-        {
-            Stash.Stash();
-            return;
-        }
-        // Reserving on a pool already at emergency would only be released again at the next reading.
-        if (kind == Protocol.OperationKind.Reserve && _state.Pools.FirstOrDefault(p => p.Name == pool) is { CapacityPercent: { } percent }
-            && percent >= _thresholds.Emergency)
-        {
-            Sender.Tell(new ReserveOutcome(ReserveOutcomeKind.OutOfSpace, pool, EmergencyReserve.DatasetOf(pool), null,
-                $"pool '{pool}' is {percent}% full, at or above the emergency threshold {_thresholds.Emergency}%: a reserve would be released again at once"));
-            return;
-        }
-        StartOperation(kind, pool, Sender);
-    }
-
-    private void StartOperation(Protocol.OperationKind kind, string pool, IActorRef? replyTo)
-    {
-        _busy = true;
-        _reserveVersion++;
-        var work = kind is Protocol.OperationKind.Reserve or Protocol.OperationKind.Rearm
+        var (operation, pool) = (run.Operation, run.Pool);
+        var work = operation is ReserveOperation.Reserve or ReserveOperation.Rearm
             ? _reserve.ReserveAsync(pool, _options.ReservePercent, _stopping.Token)
             : _reserve.ReleaseAsync(pool, _stopping.Token);
+        // A faulted or cancelled change is a failed outcome: the state always learns the change is over.
         work.PipeTo(Self,
-            success: outcome => new Protocol.OperationDone(kind, outcome, replyTo),
-            failure: ex => new Protocol.OperationDone(kind, ReserveOutcome.Failed(pool, ex.Message), replyTo));
-    }
-
-    private void OnOperationDone(Protocol.OperationDone done)
-    {
-        _busy = false;
-        _reserveVersion++;
-        var outcome = done.Outcome;
-        var automatic = done.Kind is Protocol.OperationKind.AutoRelease or Protocol.OperationKind.Rearm;
-        var staleReserves = false;
-        if (outcome.Succeeded)
-        {
-            var released = done.Kind is Protocol.OperationKind.Release or Protocol.OperationKind.AutoRelease;
-            var status = released
-                ? new ReserveStatus(ReserveState.Released, EmergencyReserve.DatasetOf(outcome.Pool), 0)
-                : new ReserveStatus(ReserveState.Reserved, EmergencyReserve.DatasetOf(outcome.Pool), outcome.Bytes);
-            _state = _state.WithReserves(new Dictionary<string, ReserveStatus> { [outcome.Pool] = status });
-            _log.Info("Emergency reserve of pool {0}: {1} ({2})", outcome.Pool, outcome.Message, automatic ? "automatic" : "on request");
-            Publish(ReserveEvent(released ? "capacity.reserve-released" : "capacity.reserve-armed", released ? Severity.Warning : Severity.Info, outcome, automatic));
-        }
-        else if (automatic && outcome.Kind is ReserveOutcomeKind.NotReserved or ReserveOutcomeKind.AlreadyReserved)
-        {
-            // Someone changed the reserve by hand meanwhile: what we hold is stale. Deciding again before
-            // the fresh read lands would repeat the same operation in a tight loop.
-            _log.Info("Automatic {0} of pool {1} not needed: {2}", done.Kind, outcome.Pool, outcome.Message);
-            staleReserves = true;
-        }
-        else if (automatic)
-        {
-            _log.Error("Automatic {0} of the emergency reserve of pool {1} failed: {2}", done.Kind, outcome.Pool, outcome.Message);
-            if (done.Kind == Protocol.OperationKind.AutoRelease)
-            {
-                _releaseFailed.Add(outcome.Pool);
-                Publish(ReserveEvent("capacity.reserve-release-failed", Severity.Critical, outcome, automatic));
-            }
-        }
-        done.ReplyTo?.Tell(outcome);
-        UpdateReport();
-        Stash.UnstashAll();
-        StartReserveRead();
-        if (!staleReserves) StartAutomaticOperation();
-    }
-
-    private void UpdateReport() => _report = _state.Report(_thresholds, _options.ReservePercent);
-
-    private void Publish(MonitorEvent monitorEvent) => MonitorBus.Publish(Context.System, monitorEvent);
-
-    private MonitorEvent LevelEvent(CapacityChange change)
-    {
-        var data = new Dictionary<string, string>
-        {
-            ["pool"] = change.Pool,
-            ["level"] = Name(change.To),
-            ["previousLevel"] = change.FirstReading ? "unknown" : Name(change.From),
-        };
-        if (change.FirstReading) data["reason"] = "first reading since start";
-        if (change.Now is { } pool)
-        {
-            Add(data, "percent", pool.CapacityPercent);
-            Add(data, "size", pool.Size);
-            Add(data, "used", pool.Allocated);
-            Add(data, "free", pool.Free);
-        }
-        else
-        {
-            data["reason"] = "the pool is no longer listed";
-        }
-        if (Threshold(change.To) is { } threshold) data["threshold"] = threshold.ToString(CultureInfo.InvariantCulture);
-        var (type, severity) = change.To switch
-        {
-            CapacityLevel.Warning => ("capacity.warning", Severity.Warning),
-            CapacityLevel.Critical => ("capacity.critical", Severity.Critical),
-            CapacityLevel.Emergency => ("capacity.emergency", Severity.Critical),
-            _ => ("capacity.ok", Severity.Resolved),
-        };
-        return MonitorEvent.Create(_node, type, severity, change.Pool, _time.GetUtcNow(), data);
-    }
-
-    private MonitorEvent ReserveEvent(string type, Severity severity, ReserveOutcome outcome, bool automatic)
-    {
-        var data = new Dictionary<string, string>
-        {
-            ["pool"] = outcome.Pool,
-            ["dataset"] = outcome.Dataset ?? EmergencyReserve.DatasetOf(outcome.Pool),
-            ["automatic"] = automatic ? "true" : "false",
-            ["message"] = outcome.Message,
-        };
-        if (type == "capacity.reserve-released") Add(data, "bytesFreed", outcome.Bytes);
-        else Add(data, "bytes", outcome.Bytes);
-        if (_state.Pools.FirstOrDefault(p => p.Name == outcome.Pool) is { } pool) Add(data, "percent", pool.CapacityPercent);
-        return MonitorEvent.Create(_node, type, severity, outcome.Pool, _time.GetUtcNow(), data);
-    }
-
-    private double? Threshold(CapacityLevel level) => level switch
-    {
-        CapacityLevel.Warning => _thresholds.Warning,
-        CapacityLevel.Critical => _thresholds.Critical,
-        CapacityLevel.Emergency => _thresholds.Emergency,
-        _ => null,
-    };
-
-    private static string Name(CapacityLevel level) => level.ToString().ToLowerInvariant();
-
-    private static void Add(Dictionary<string, string> data, string key, long? value)
-    {
-        if (value is { } v) data[key] = v.ToString(CultureInfo.InvariantCulture);
+            success: outcome => new Protocol.OperationDone(operation, outcome, replyTo),
+            failure: ex => new Protocol.OperationDone(operation, ReserveOutcome.Failed(pool, ex.Message), replyTo));
     }
 
     public static class Protocol
@@ -286,10 +147,8 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
         /// <summary>Releases the pool's emergency reserve (keeps the dataset); replies with a <see cref="ReserveOutcome"/>.</summary>
         public sealed record Release(string Pool) : IRequest;
 
-        internal enum OperationKind { Reserve, Release, AutoRelease, Rearm }
-
         internal sealed record ReservesRead(int Version, IReadOnlyDictionary<string, ReserveStatus>? Reserves, Exception? Failure = null);
 
-        internal sealed record OperationDone(OperationKind Kind, ReserveOutcome Outcome, IActorRef? ReplyTo);
+        internal sealed record OperationDone(ReserveOperation Operation, ReserveOutcome Outcome, IActorRef? ReplyTo);
     }
 }
