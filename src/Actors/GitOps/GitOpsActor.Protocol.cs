@@ -75,12 +75,6 @@ public sealed partial class GitOpsActor
 
         public sealed record StateFailed(string Message);
 
-        internal abstract record PlanOutcome;
-
-        internal sealed record Planned(DesiredState Desired, LiveState Live, Plan Plan, DateTimeOffset At) : PlanOutcome;
-
-        internal sealed record NotUsable(StateNotUsable Problem, DateTimeOffset At) : PlanOutcome;
-
         internal sealed record Computed(PlanOutcome Outcome);
 
         internal sealed record StepCompleted(string ApplyId, string ItemId, StepOutcome Outcome);
