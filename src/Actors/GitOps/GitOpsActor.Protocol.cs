@@ -1,6 +1,5 @@
 using Akka.Event;
 using Akka.Actor;
-using DPlaneOS.Zfs.GitOps.Live;
 using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.State;
 using DPlaneOS.Zfs.GitOps.Apply;

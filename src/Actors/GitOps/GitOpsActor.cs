@@ -14,9 +14,6 @@ using static DPlaneOS.Actors.GitOps.GitOpsJournal;
 
 namespace DPlaneOS.Actors.GitOps;
 
-/// <summary>Where the GitOps actor finds its files, how long things last, and where state.yaml may mount and share (default: <see cref="PathPolicy.Default"/>).</summary>
-public sealed record GitOpsSettings(string StatePath, string SambaInclude, TimeSpan DriftInterval, TimeSpan ApprovalTtl, PathPolicy? Paths = null);
-
 /// <summary>
 /// <c>/user/gitops</c>: the single owner of plans, approvals and applies on this node.
 /// <list type="bullet">
