@@ -20,11 +20,6 @@ namespace DPlaneOS.Actors.GitOps;
 /// <param name="Stated">Whether a successful check has been stated since start.</param>
 public sealed record DriftTracker(IReadOnlySet<string> Drift, string? LastError, bool Stated)
 {
-    public const string CheckFailed = GitOpsEvents.CheckFailed;
-    public const string CheckOk = GitOpsEvents.CheckOk;
-    public const string DriftFound = GitOpsEvents.Drift;
-    public const string DriftResolved = GitOpsEvents.DriftResolved;
-
     /// <summary>A fresh tracker: nothing is known, the first successful check states its result.</summary>
     public static DriftTracker Initial { get; } = new(new HashSet<string>(), null, false);
 
@@ -39,7 +34,7 @@ public sealed record DriftTracker(IReadOnlySet<string> Drift, string? LastError,
         if (check.Error is { } error && check.Configured)
         {
             if (error == LastError) return (this, []);
-            var failed = MonitorEvent.Create(node, CheckFailed, Severity.Warning, CheckSubject(check.StatePath), check.CheckedAt, new Dictionary<string, string>
+            var failed = MonitorEvent.Create(node, GitOpsEvents.CheckFailed, Severity.Warning, CheckSubject(check.StatePath), check.CheckedAt, new Dictionary<string, string>
             {
                 ["error"] = error,
                 ["errors"] = string.Join("\n", check.Errors.Select(e => e.ToString())),
@@ -51,7 +46,7 @@ public sealed record DriftTracker(IReadOnlySet<string> Drift, string? LastError,
         // Checking works again (or there is nothing to check any more): a reported failure ends.
         if (LastError is not null || (!Stated && check.Configured))
         {
-            events.Add(MonitorEvent.Create(node, CheckOk, Severity.Resolved, CheckSubject(check.StatePath), check.CheckedAt, new Dictionary<string, string>
+            events.Add(MonitorEvent.Create(node, GitOpsEvents.CheckOk, Severity.Resolved, CheckSubject(check.StatePath), check.CheckedAt, new Dictionary<string, string>
             {
                 ["previousError"] = LastError ?? "",
                 ["reason"] = LastError is null ? "first successful check since start" : "checking works again",
@@ -70,12 +65,12 @@ public sealed record DriftTracker(IReadOnlySet<string> Drift, string? LastError,
                 ["previous"] = string.Join(",", Drift.Order(StringComparer.Ordinal)),
             };
             if (!Stated) data["reason"] = "in sync at the first check since start";
-            events.Add(MonitorEvent.Create(node, DriftResolved, Severity.Resolved, check.StatePath, check.CheckedAt, data));
+            events.Add(MonitorEvent.Create(node, GitOpsEvents.DriftResolved, Severity.Resolved, check.StatePath, check.CheckedAt, data));
             return (next, events);
         }
 
         var summary = check.Summary!;
-        events.Add(MonitorEvent.Create(node, DriftFound, Severity.Warning, check.StatePath, check.CheckedAt, new Dictionary<string, string>
+        events.Add(MonitorEvent.Create(node, GitOpsEvents.Drift, Severity.Warning, check.StatePath, check.CheckedAt, new Dictionary<string, string>
         {
             ["planId"] = check.PlanId ?? "",
             ["create"] = Invariant(summary.Create),

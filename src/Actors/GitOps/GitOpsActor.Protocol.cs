@@ -1,6 +1,5 @@
 using Akka.Event;
 using Akka.Actor;
-using DPlaneOS.Zfs.GitOps.Live;
 using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.State;
 using DPlaneOS.Zfs.GitOps.Apply;
@@ -74,12 +73,6 @@ public sealed partial class GitOpsActor
         public sealed record StateRejected(IReadOnlyList<StateError> Errors);
 
         public sealed record StateFailed(string Message);
-
-        internal abstract record PlanOutcome;
-
-        internal sealed record Planned(DesiredState Desired, LiveState Live, Plan Plan, DateTimeOffset At) : PlanOutcome;
-
-        internal sealed record NotUsable(StateNotUsable Problem, DateTimeOffset At) : PlanOutcome;
 
         internal sealed record Computed(PlanOutcome Outcome);
 

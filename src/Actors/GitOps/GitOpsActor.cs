@@ -14,9 +14,6 @@ using static DPlaneOS.Actors.GitOps.GitOpsJournal;
 
 namespace DPlaneOS.Actors.GitOps;
 
-/// <summary>Where the GitOps actor finds its files, how long things last, and where state.yaml may mount and share (default: <see cref="PathPolicy.Default"/>).</summary>
-public sealed record GitOpsSettings(string StatePath, string SambaInclude, TimeSpan DriftInterval, TimeSpan ApprovalTtl, PathPolicy? Paths = null);
-
 /// <summary>
 /// <c>/user/gitops</c>: the single owner of plans, approvals and applies on this node.
 /// <list type="bullet">
@@ -28,12 +25,12 @@ public sealed record GitOpsSettings(string StatePath, string SambaInclude, TimeS
 /// after. A restart marks a running apply interrupted and never resumes it: a new plan, computed from
 /// live state, holds exactly what is left, and each step re-checks its object before acting.</item>
 /// </list>
+/// The decisions are <see cref="GitOpsState.Decide"/>'s; this actor computes plans, runs steps, journals, publishes and replies.
 /// Its child <c>drift</c> (<see cref="DriftDetectorActor"/>) asks for checks on a timer and publishes drift.
 /// </summary>
 public sealed partial class GitOpsActor : ReceivePersistentActor
 {
     private const int SnapshotEvery = 200;
-    private const int RememberedPlans = 64;
 
     private readonly GitOpsSettings _settings;
     private readonly StateFileStore _store;
@@ -44,20 +41,14 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
 
-    // Plan ids handed out recently → their work id, so a plan reviewed a moment ago stays valid while the work is the same.
-    private readonly Dictionary<string, string> _workOfPlan = new(StringComparer.Ordinal);
-    private readonly Queue<string> _planOrder = new();
-
     private GitOpsState _state = GitOpsState.Empty;
+
+    // Only the journalled part, as far as it is journalled: what a snapshot holds.
+    private GitOpsState _journalled = GitOpsState.Empty;
     private List<(object Request, IActorRef? ReplyTo)> _nextRound = [];
     private List<(object Request, IActorRef? ReplyTo)> _thisRound = [];
     private bool _computing;
-    private CheckResult? _lastCheck;
     private IActorRef _drift = ActorRefs.Nobody;
-
-    // The running apply's inputs; not persisted, because an interrupted apply is never resumed.
-    private DesiredState? _applyDesired;
-    private Dictionary<string, PlanItem> _applyItems = [];
 
     public GitOpsActor(GitOpsSettings settings, StateFileStore store, ILiveStateReader reader, IApplyStepExecutor executor, TimeProvider time, NodeIdentity node)
     {
@@ -68,19 +59,19 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
         _time = time;
         _node = node;
 
-        Recover<SnapshotOffer>(offer => _state = _state.Apply((Snapshot)offer.Snapshot));
-        Recover<IPersistedEvent>(record => _state = _state.Apply(record));
-        Recover<RecoveryCompleted>(_ => OnRecovered());
+        Recover<SnapshotOffer>(offer => Recovered((Snapshot)offer.Snapshot));
+        Recover<IPersistedEvent>(Recovered);
+        Recover<RecoveryCompleted>(_ => Decide(GitOpsInput.Recovered.Instance, null));
 
         Command<GetPlan>(request => Enqueue(request, Sender));
         Command<Approve>(request => Enqueue(request, Sender));
         Command<StartApply>(request => Enqueue(request, Sender));
         Command<CheckNow>(request => Enqueue(request, Sender));
-        Command<RunCheck>(request => Enqueue(request, Sender));
+        // The drift detector's timer checks are answered through CheckCompleted (GitOpsEffect.ReportCheck), not as a reply.
+        Command<RunCheck>(request => Enqueue(request, null));
         Command<Computed>(OnComputed);
-        Command<StepCompleted>(OnStepCompleted);
-        Command<GetStatus>(_ => Sender.Tell(new StatusView(_settings.StatePath, _settings.SambaInclude, _lastCheck, _state.LastApply,
-            _state.Approvals.Where(a => a.ExpiresAt > _time.GetUtcNow()).ToList())));
+        Command<StepCompleted>(completed => Decide(new GitOpsInput.StepFinished(completed.ApplyId, completed.ItemId, completed.Outcome), null));
+        Command<GetStatus>(_ => Sender.Tell(_state.Status(_time.GetUtcNow(), _settings)));
         Command<GetState>(_ => ReadState(Sender));
         Command<PutState>(request => ValidateAndWrite(request.Yaml, Sender));
         Command<StateValidated>(OnStateValidated);
@@ -103,22 +94,10 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
         base.PostStop();
     }
 
-    private void OnRecovered()
+    private void Recovered(IPersistedEvent record)
     {
-        if (_state.Running is not { } apply) return;
-        // The daemon stopped mid-apply. Whatever the in-flight step did is visible in live state now;
-        // the operator re-plans, and each step re-checks before acting, so nothing runs twice.
-        var inDoubt = apply.Steps.FirstOrDefault(s => s.Status == ApplyStepStatus.Running)?.ItemId;
-        Record(new ApplyInterrupted(apply.ApplyId, inDoubt, _time.GetUtcNow()), _ =>
-        {
-            _log.Warning("GitOps apply {0} was interrupted by a restart (step in doubt: {1})", apply.ApplyId, inDoubt ?? "none");
-            Publish(GitOpsEvents.ApplyInterrupted, Severity.Warning, apply.ApplyId, new Dictionary<string, string>
-            {
-                ["applyId"] = apply.ApplyId,
-                ["planId"] = apply.PlanId,
-                ["inDoubtItem"] = inDoubt ?? "",
-            });
-        });
+        _state = _state.Apply(record);
+        _journalled = _journalled.Apply(record);
     }
 
     // ---------------------------------------------------------------- plan rounds
@@ -136,20 +115,21 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
         _computing = true;
         ComputeAsync(_stopping.Token).PipeTo(Self,
             success: outcome => new Computed(outcome),
-            failure: ex => new Computed(new NotUsable(new StateNotUsable(_settings.StatePath, "failed", $"cannot compute a plan: {ex.Message}", []), _time.GetUtcNow())));
+            failure: ex => new Computed(new PlanOutcome.NotUsable(
+                new StateNotUsable(_settings.StatePath, "failed", $"cannot compute a plan: {Reason(ex)}", []), _time.GetUtcNow())));
     }
 
     private async Task<PlanOutcome> ComputeAsync(CancellationToken cancellationToken)
     {
         var file = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
         if (!file.Exists)
-            return new NotUsable(new StateNotUsable(file.Path, "missing",
+            return new PlanOutcome.NotUsable(new StateNotUsable(file.Path, "missing",
                 $"{file.Path} does not exist: nothing is managed yet (PUT /api/gitops/state to start)", []), _time.GetUtcNow());
         var live = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var parsed = Parse(file.Text, live, _settings.Paths);
         if (!parsed.IsValid)
-            return new NotUsable(new StateNotUsable(file.Path, "invalid", $"{file.Path} is not valid ({parsed.Errors.Count} error(s))", parsed.Errors), _time.GetUtcNow());
-        return new Planned(parsed.State, live, PlanBuilder.Build(parsed.State, live), _time.GetUtcNow());
+            return new PlanOutcome.NotUsable(new StateNotUsable(file.Path, "invalid", $"{file.Path} is not valid ({parsed.Errors.Count} error(s))", parsed.Errors), _time.GetUtcNow());
+        return new PlanOutcome.Planned(parsed.State, live, PlanBuilder.Build(parsed.State, live), _time.GetUtcNow());
     }
 
     private static StateParseResult Parse(string yaml, LiveState live, PathPolicy? paths)
@@ -167,218 +147,98 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
     private void OnComputed(Computed computed)
     {
         _computing = false;
-        if (computed.Outcome is Planned planned) Remember(planned.Plan);
+        var outcome = computed.Outcome;
+        Decide(new GitOpsInput.PlanComputed(outcome), null);
         var round = _thisRound;
         _thisRound = [];
         foreach (var (request, replyTo) in round)
         {
-            switch (request)
+            GitOpsInput input = request switch
             {
-                case GetPlan:
-                    replyTo?.Tell(computed.Outcome is Planned p ? new PlanReady(View(p)) : ((NotUsable)computed.Outcome).Problem);
-                    break;
-                case Approve approve:
-                    ServeApprove(approve, computed.Outcome, replyTo);
-                    break;
-                case StartApply apply:
-                    ServeApply(apply, computed.Outcome, replyTo);
-                    break;
-                case CheckNow or RunCheck:
-                    ServeCheck(computed.Outcome, replyTo);
-                    break;
-            }
+                GetPlan => new GitOpsInput.PlanRequested(outcome),
+                Approve approve => new GitOpsInput.ApproveRequested(approve.PlanId, approve.ItemIds, outcome),
+                StartApply apply => new GitOpsInput.ApplyRequested(apply.PlanId, Guid.NewGuid().ToString("N"), outcome),
+                _ => new GitOpsInput.CheckRequested(outcome),
+            };
+            Decide(input, replyTo);
         }
 
         if (_nextRound.Count > 0 && !_computing) StartRound();
     }
 
-    private void ServeCheck(PlanOutcome outcome, IActorRef? replyTo)
+    // ---------------------------------------------------------------- decisions
+
+    private void Decide(GitOpsInput input, IActorRef? replyTo)
     {
-        var result = outcome switch
-        {
-            Planned p => new CheckResult(p.At, _settings.StatePath, true, p.Plan.Id, p.Plan.Summary,
-                p.Plan.Items.Where(i => i.Action != PlanAction.Nop).Select(i => new DriftItem(i.Id, i.Action, i.Risk, i.Reason)).ToList(),
-                null, [], p.Live.ProbeFailures),
-            NotUsable { Problem.Problem: "missing" } n => new CheckResult(n.At, _settings.StatePath, false, null, null, [], null, [], []),
-            NotUsable n => new CheckResult(n.At, _settings.StatePath, true, null, null, [], n.Problem.Message, n.Problem.Errors, []),
-            _ => throw new InvalidOperationException($"unknown plan outcome {outcome}"),
-        };
-        _lastCheck = result;
-        _drift.Tell(new DriftDetectorActor.Protocol.CheckCompleted(result));
-        // The drift detector's own timer checks are answered through CheckCompleted above.
-        if (replyTo is not null && !replyTo.Equals(_drift)) replyTo.Tell(result);
+        var decision = _state.Decide(input, _time.GetUtcNow(), _settings);
+        // Commands are stashed while a record is journalled, so the state may move on at once.
+        _state = decision.State;
+        Carry(decision.Effects, replyTo);
     }
 
-    /// <summary>The fresh plan when <paramref name="planId"/> still names its work; otherwise replies why not and returns null.</summary>
-    private Planned? CurrentPlan(string planId, PlanOutcome outcome, IActorRef? replyTo)
+    /// <summary>Carries out the effects in order; those after a record run once it is journalled.</summary>
+    private void Carry(IReadOnlyList<GitOpsEffect> effects, IActorRef? replyTo)
     {
-        if (outcome is not Planned planned)
+        var persist = effects.ToList().FindIndex(e => e is GitOpsEffect.Persist);
+        foreach (var effect in persist < 0 ? effects : effects.Take(persist)) Carry(effect, replyTo);
+        if (persist < 0) return;
+        var rest = effects.Skip(persist + 1).ToList();
+        Persist(((GitOpsEffect.Persist)effects[persist]).Record, record =>
         {
-            replyTo?.Tell(((NotUsable)outcome).Problem);
-            return null;
-        }
-
-        if (IsCurrent(planId, planned.Plan)) return planned;
-        replyTo?.Tell(new PlanStale(planId, View(planned)));
-        return null;
-    }
-
-    private void ServeApprove(Approve request, PlanOutcome outcome, IActorRef? replyTo)
-    {
-        if (CurrentPlan(request.PlanId, outcome, replyTo) is not { Plan: var plan }) return;
-        var problems = new List<string>();
-        if (request.ItemIds.Count == 0) problems.Add("itemIds must name at least one plan item");
-        foreach (var id in request.ItemIds.Distinct(StringComparer.Ordinal))
-        {
-            var item = plan.Items.FirstOrDefault(i => i.Id == id);
-            if (item is null) problems.Add($"{id}: no such item in plan {plan.Id}");
-            else if (!item.RequiresApproval)
-                problems.Add($"{id} is {item.Action.ToString().ToUpperInvariant()}, not a removal awaiting approval: only BLOCKED removals of datasets " +
-                             "that hold data can be approved; other blocked items need a change to state.yaml or to the host");
-        }
-
-        if (problems.Count > 0)
-        {
-            replyTo?.Tell(new ApprovalRejected(plan.Id, problems));
-            return;
-        }
-
-        var now = _time.GetUtcNow();
-        var approved = new ItemsApproved(plan.Id, PlanComparison.WorkId(plan), request.ItemIds.Distinct(StringComparer.Ordinal).ToList(), now, now + _settings.ApprovalTtl);
-        Record(approved, e => replyTo?.Tell(new Approved(e.PlanId, e.ItemIds, e.ExpiresAt)));
-    }
-
-    private void ServeApply(StartApply request, PlanOutcome outcome, IActorRef? replyTo)
-    {
-        if (_state.Running is { } running)
-        {
-            replyTo?.Tell(new ApplyAlreadyRunning(running.ApplyId));
-            return;
-        }
-
-        if (CurrentPlan(request.PlanId, outcome, replyTo) is not { } planned) return;
-        var plan = planned.Plan;
-        var approved = _state.ApprovedItems(PlanComparison.WorkId(plan), _time.GetUtcNow());
-        var blocked = plan.Items.Where(i => i.Action == PlanAction.Blocked && !(i.RequiresApproval && approved.Contains(i.Id))).ToList();
-        if (blocked.Count > 0)
-        {
-            replyTo?.Tell(new ApplyRefused(plan.Id, blocked));
-            return;
-        }
-
-        // Plan order is the apply order: pools, then datasets (parents first, removals children first), then shares.
-        // Every BLOCKED item left is an approved removal.
-        var steps = plan.Items
-            .Where(i => i.Action != PlanAction.Nop)
-            .Select(i => new PlannedStep(i.Id, i.Action, i.Kind, i.Name, i.Commands, i.Action == PlanAction.Blocked))
-            .ToList();
-        var started = new ApplyStarted(Guid.NewGuid().ToString("N"), plan.Id, steps, _time.GetUtcNow());
-        Record(started, e =>
-        {
-            _applyDesired = planned.Desired;
-            _applyItems = plan.Items.ToDictionary(i => i.Id, StringComparer.Ordinal);
-            replyTo?.Tell(new ApplyAccepted(e.ApplyId, e.PlanId, e.Steps));
-            Publish(GitOpsEvents.ApplyStarted, Severity.Info, e.ApplyId, new Dictionary<string, string>
-            {
-                ["applyId"] = e.ApplyId,
-                ["planId"] = e.PlanId,
-                ["steps"] = e.Steps.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["items"] = string.Join(",", e.Steps.Select(s => s.ItemId)),
-            });
-            RunNextStep();
+            _journalled = _journalled.Apply(record);
+            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_journalled.ToSnapshot());
+            Carry(rest, replyTo);
         });
     }
 
-    /// <summary>The requested plan is the fresh one, or one handed out recently that would do exactly the same work.</summary>
-    private bool IsCurrent(string requested, Plan fresh) =>
-        requested == fresh.Id || (_workOfPlan.TryGetValue(requested, out var work) && work == PlanComparison.WorkId(fresh));
-
-    private void Remember(Plan plan)
+    private void Carry(GitOpsEffect effect, IActorRef? replyTo)
     {
-        if (_workOfPlan.ContainsKey(plan.Id)) return;
-        _workOfPlan[plan.Id] = PlanComparison.WorkId(plan);
-        _planOrder.Enqueue(plan.Id);
-        while (_planOrder.Count > RememberedPlans) _workOfPlan.Remove(_planOrder.Dequeue());
-    }
-
-    private PlanView View(Planned planned) =>
-        PlanView.Of(planned.Plan, planned.Live, _state.ApprovedItems(PlanComparison.WorkId(planned.Plan), _time.GetUtcNow()), planned.At);
-
-    // ---------------------------------------------------------------- apply
-
-    private void RunNextStep()
-    {
-        var apply = _state.Running!;
-        if (_state.NextStep is not { } step)
+        switch (effect)
         {
-            Record(new ApplyFinished(apply.ApplyId, true, null, _time.GetUtcNow()), _ => EndApply(apply.ApplyId, null));
-            return;
+            case GitOpsEffect.Reply reply:
+                replyTo?.Tell(reply.Message);
+                break;
+            case GitOpsEffect.Publish publish:
+                MonitorBus.Publish(Context.System, MonitorEvent.Create(_node, publish.Type, publish.Severity, publish.Subject, _time.GetUtcNow(), publish.Data));
+                break;
+            case GitOpsEffect.StartStep step:
+                RunStep(step);
+                break;
+            case GitOpsEffect.ReportCheck report:
+                _drift.Tell(new DriftDetectorActor.Protocol.CheckCompleted(report.Result));
+                break;
+            case GitOpsEffect.RefreshPlan:
+                Enqueue(RunCheck.Instance, null);
+                break;
+            case GitOpsEffect.Log { Warning: true } log:
+                _log.Warning(log.Template, [.. log.Args]);
+                break;
+            case GitOpsEffect.Log log:
+                _log.Info(log.Template, [.. log.Args]);
+                break;
         }
-
-        Record(new StepStarted(apply.ApplyId, step.ItemId, _time.GetUtcNow()), started =>
-        {
-            var self = Self;
-            _executor.ExecuteAsync(_applyDesired!, _applyItems[started.ItemId], _stopping.Token).PipeTo(self,
-                success: outcome => new StepCompleted(started.ApplyId, started.ItemId, outcome),
-                failure: ex => new StepCompleted(started.ApplyId, started.ItemId, new StepOutcome(StepStatus.Failed, $"step crashed: {ex.Message}", [])));
-        });
     }
 
-    private void OnStepCompleted(StepCompleted completed)
+    private void RunStep(GitOpsEffect.StartStep step)
     {
-        var outcome = completed.Outcome;
-        var finished = new StepFinished(completed.ApplyId, completed.ItemId, outcome.Status, outcome.Message, outcome.CommandsRun, _time.GetUtcNow());
-        Record(finished, e =>
-        {
-            var step = _state.LastApply!.Steps.First(s => s.ItemId == e.ItemId);
-            Publish(GitOpsEvents.ApplyStep, e.Status == StepStatus.Failed ? Severity.Warning : Severity.Info, e.ItemId, new Dictionary<string, string>
-            {
-                ["applyId"] = e.ApplyId,
-                ["itemId"] = e.ItemId,
-                ["action"] = step.Action.ToString().ToLowerInvariant(),
-                ["status"] = e.Status.ToString().ToLowerInvariant(),
-                // The audit log marks an entry failed on success=false.
-                ["success"] = e.Status == StepStatus.Failed ? "false" : "true",
-                ["message"] = e.Message,
-                ["commands"] = string.Join("\n", e.CommandsRun),
-            });
-            if (e.Status != StepStatus.Failed)
-            {
-                RunNextStep();
-                return;
-            }
-
-            var error = $"step {e.ItemId} failed: {e.Message}";
-            Record(new ApplyFinished(e.ApplyId, false, error, _time.GetUtcNow()), _ => EndApply(e.ApplyId, error));
-        });
+        var (applyId, itemId) = (step.ApplyId, step.Item.Id);
+        _executor.ExecuteAsync(step.Desired, step.Item, _stopping.Token).PipeTo(Self,
+            success: outcome => new StepCompleted(applyId, itemId, outcome ?? new StepOutcome(StepStatus.Failed, "step crashed: no outcome", [])),
+            failure: ex => new StepCompleted(applyId, itemId, new StepOutcome(StepStatus.Failed, $"step crashed: {Reason(ex)}", [])));
     }
 
-    private void EndApply(string applyId, string? error)
+    /// <summary>Why a piped task did not give its result: its error, or that it was cancelled (the actor is stopping).</summary>
+    private static string Reason(Exception ex) => ex switch
     {
-        var apply = _state.LastApply!;
-        var data = new Dictionary<string, string>
-        {
-            ["applyId"] = applyId,
-            ["planId"] = apply.PlanId,
-            ["done"] = Count(apply, ApplyStepStatus.Done),
-            ["skipped"] = Count(apply, ApplyStepStatus.Skipped),
-            ["failed"] = Count(apply, ApplyStepStatus.Failed),
-            ["notRun"] = Count(apply, ApplyStepStatus.NotRun),
-        };
-        if (error is null) Publish(GitOpsEvents.ApplyFinished, Severity.Info, applyId, data);
-        else Publish(GitOpsEvents.ApplyFailed, Severity.Warning, applyId, new Dictionary<string, string>(data) { ["error"] = error });
-        _applyDesired = null;
-        _applyItems = [];
-        Enqueue(RunCheck.Instance, null);
-    }
-
-    private static string Count(ApplyRecord apply, ApplyStepStatus status) =>
-        apply.Steps.Count(s => s.Status == status).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        OperationCanceledException => "cancelled",
+        AggregateException { InnerExceptions: [var inner] } => Reason(inner),
+        _ => ex.Message,
+    };
 
     // ---------------------------------------------------------------- state.yaml
 
     private void ReadState(IActorRef replyTo) =>
-        _store.ReadAsync(_stopping.Token).PipeTo(replyTo, success: content => content, failure: ex => new StateFailed($"cannot read {_store.Path}: {ex.Message}"));
+        _store.ReadAsync(_stopping.Token).PipeTo(replyTo, success: content => content, failure: ex => new StateFailed($"cannot read {_store.Path}: {Reason(ex)}"));
 
     private void ValidateAndWrite(string yaml, IActorRef replyTo)
     {
@@ -393,7 +253,7 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
             return new StateValidated(replyTo, new StateSaved(written));
         }
 
-        Run(_stopping.Token).PipeTo(Self, failure: ex => new StateValidated(replyTo, new StateFailed($"cannot write {_store.Path}: {ex.Message}")));
+        Run(_stopping.Token).PipeTo(Self, failure: ex => new StateValidated(replyTo, new StateFailed($"cannot write {_store.Path}: {Reason(ex)}")));
     }
 
     private void OnStateValidated(StateValidated validated)
@@ -401,20 +261,4 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
         validated.ReplyTo.Tell(validated.Reply);
         if (validated.Reply is StateSaved) Enqueue(RunCheck.Instance, null);
     }
-
-    // ---------------------------------------------------------------- helpers
-
-    private void Record<T>(T record, Action<T> then)
-        where T : IPersistedEvent
-    {
-        Persist(record, persisted =>
-        {
-            _state = _state.Apply(persisted);
-            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state.ToSnapshot());
-            then(persisted);
-        });
-    }
-
-    private void Publish(string type, Severity severity, string subject, IReadOnlyDictionary<string, string> data) =>
-        MonitorBus.Publish(Context.System, MonitorEvent.Create(_node, type, severity, subject, _time.GetUtcNow(), data));
 }

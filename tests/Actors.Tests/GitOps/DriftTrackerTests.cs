@@ -64,7 +64,7 @@ public sealed class DriftTrackerTests
         // Back to the same drift as before the failures: no drift news, only the end of the check failure,
         // on the check's own subject so it cannot end the drift that is still there.
         var ok = Assert.Single(Step(t4, Check(("dataset:tank/a", PlanAction.Create))).Item2);
-        Assert.Equal((DriftTracker.CheckOk, Severity.Resolved), (ok.Type, ok.Severity));
+        Assert.Equal((GitOpsEvents.CheckOk, Severity.Resolved), (ok.Type, ok.Severity));
         Assert.Equal("cannot compute a plan: disk full", ok.Data["previousError"]);
         Assert.Equal(DriftTracker.CheckSubject("/var/lib/dplaneos/state.yaml"), ok.Subject);
         Assert.Equal(DriftTracker.CheckSubject("/s"), e4[0].Subject);
@@ -74,8 +74,8 @@ public sealed class DriftTrackerTests
     public void A_fresh_tracker_states_the_first_successful_check_even_in_sync()
     {
         var (t1, e1) = Step(DriftTracker.Initial, Check());
-        Assert.Equal([(DriftTracker.CheckOk, Severity.Resolved, "/var/lib/dplaneos/state.yaml#check"),
-            (DriftTracker.DriftResolved, Severity.Resolved, "/var/lib/dplaneos/state.yaml")],
+        Assert.Equal([(GitOpsEvents.CheckOk, Severity.Resolved, "/var/lib/dplaneos/state.yaml#check"),
+            (GitOpsEvents.DriftResolved, Severity.Resolved, "/var/lib/dplaneos/state.yaml")],
             e1.Select(e => (e.Type, e.Severity, e.Subject)));
         Assert.Equal("in sync at the first check since start", e1[1].Data["reason"]);
         // Said once: the tracker the actor keeps does not say it again.
@@ -86,7 +86,7 @@ public sealed class DriftTrackerTests
     public void A_fresh_tracker_that_finds_drift_states_the_drift()
     {
         var (t1, e1) = Step(DriftTracker.Initial, Check(("dataset:tank/a", PlanAction.Create)));
-        Assert.Equal([DriftTracker.CheckOk, DriftTracker.DriftFound], e1.Select(e => e.Type));
+        Assert.Equal([GitOpsEvents.CheckOk, GitOpsEvents.Drift], e1.Select(e => e.Type));
         Assert.Empty(Step(t1, Check(("dataset:tank/a", PlanAction.Create))).Item2);
     }
 
@@ -94,9 +94,9 @@ public sealed class DriftTrackerTests
     public void A_fresh_tracker_whose_first_check_fails_states_the_failure_then_the_first_success()
     {
         var (t1, e1) = Step(DriftTracker.Initial, Failed("state.yaml is not valid"));
-        Assert.Equal(DriftTracker.CheckFailed, Assert.Single(e1).Type);
+        Assert.Equal(GitOpsEvents.CheckFailed, Assert.Single(e1).Type);
         var (t2, e2) = Step(t1, Check());
-        Assert.Equal([DriftTracker.CheckOk, DriftTracker.DriftResolved], e2.Select(e => e.Type));
+        Assert.Equal([GitOpsEvents.CheckOk, GitOpsEvents.DriftResolved], e2.Select(e => e.Type));
         Assert.Empty(Step(t2, Check()).Item2);
     }
 
@@ -106,7 +106,7 @@ public sealed class DriftTrackerTests
         var unconfigured = new CheckResult(At, "/s", false, null, null, [], null, [], []);
         Assert.Empty(DriftTracker.Initial.Observe(unconfigured, Node).Events);
         var (t1, _) = Step(DriftTracker.InSync, Failed("state.yaml is not valid"));
-        Assert.Equal(DriftTracker.CheckOk, Assert.Single(t1.Observe(unconfigured, Node).Events).Type);
+        Assert.Equal(GitOpsEvents.CheckOk, Assert.Single(t1.Observe(unconfigured, Node).Events).Type);
     }
 
     [Fact]
