@@ -3,7 +3,7 @@ using Akka.Actor;
 using DPlaneOS.Actors.Events;
 using Akka.Event;
 using Akka.Hosting;
-using Akka.Pattern;
+using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Configuration;
 
 namespace DPlaneOS.Actors.Audit;
@@ -31,10 +31,7 @@ public static class AuditSetup
         var writer = Props.Create(() => new AuditLog(key, options.Audit, TimeProvider.System, Node, true, anchor, mediator));
         // A journal failure stops the writer (Akka's rule); the parent restarts it with backoff and
         // recovery rebuilds the head from the journal. Messages to /user/audit reach the writer.
-        var audit = system.ActorOf(
-            BackoffSupervisor.Props(Backoff.OnStop(writer, "writer", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, maxNrOfRetries: -1)
-                .WithAutoReset(TimeSpan.FromMinutes(1))),
-            ActorName);
+        var audit = Supervision.For(system).RestartOnStop(system, writer, ActorName, "writer");
         registry.Register<AuditLog>(audit);
 
         if (options.Audit.VerifyInterval > TimeSpan.Zero)

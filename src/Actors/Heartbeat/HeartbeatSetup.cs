@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.DependencyInjection;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Storage.Docker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,20 +20,12 @@ public static class HeartbeatSetup
     }
 
     /// <summary>Starts <c>pools</c> (<see cref="PoolManager"/>) and <c>docker</c> (<see cref="DockerGuard"/>) as children of the caller.</summary>
-    public static (IActorRef Pools, IActorRef Docker) StartPoolManagerAndDockerGuard(IActorContext context, DependencyResolver resolver)
+    public static (IActorRef Pools, IActorRef Docker) StartPoolManagerAndDockerGuard(IActorContext context, DependencyResolver resolver, Supervision supervision)
     {
-        var docker = context.ActorOf(PersistentBackoff(resolver.Props<DockerGuard>(), "docker"), "docker");
-        var pools = context.ActorOf(Storage.StorageSupervisor.Backoff(resolver.Props<PoolManager>(), "pools"), "pools");
+        // A persistent actor stops itself when the journal fails; restarted on a stop as well as on a
+        // crash, the guard comes back once the database does.
+        var docker = supervision.RestartOnStopOrFailure(context, resolver.Props<DockerGuard>(), "docker");
+        var pools = supervision.RestartOnFailure(context, resolver.Props<PoolManager>(), "pools");
         return (pools, docker);
     }
-
-    /// <summary>
-    /// A persistent actor stops itself when the journal fails; restart it (with backoff) on a stop as
-    /// well as on a crash, so the guard comes back once the database does.
-    /// </summary>
-    internal static Props PersistentBackoff(Props child, string name) =>
-        Akka.Pattern.BackoffSupervisor.Props(
-            Akka.Pattern.Backoff.OnStop(child, name, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, maxNrOfRetries: -1)
-                .WithDefaultStoppingStrategy()
-                .WithAutoReset(TimeSpan.FromMinutes(1)));
 }

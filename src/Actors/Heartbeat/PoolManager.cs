@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage;
 using DPlaneOS.Zfs;
@@ -24,6 +25,7 @@ public sealed class PoolManager : ReceiveActor
     private readonly TimeProvider _time;
     private readonly NodeIdentity _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Supervision _supervision = Supervision.For(Context.System);
     private readonly Dictionary<string, IActorRef> _heartbeats = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Protocol.HeartbeatReport> _reports = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _stoppingHeartbeats = [];
@@ -43,7 +45,10 @@ public sealed class PoolManager : ReceiveActor
             Sender.Tell(new Protocol.HeartbeatResumed(last?.State ?? PoolHeartbeatState.Initial, last?.Mounts));
         });
         Receive<Protocol.HeartbeatReport>(report => _reports[report.Pool] = report);
-        Receive<Terminated>(terminated => _stoppingHeartbeats.Remove(terminated.ActorRef));
+        Receive<Terminated>(terminated =>
+        {
+            if (!_stoppingHeartbeats.Remove(terminated.ActorRef)) _supervision.GaveUp(terminated.ActorRef);
+        });
         Receive<Protocol.GetHeartbeats>(_ => Sender.Tell(new Protocol.Heartbeats(
             _heartbeats.Keys.Order(StringComparer.Ordinal)
                 .Select(pool => _reports.GetValueOrDefault(pool) ?? new Protocol.HeartbeatReport(pool, PoolHeartbeatState.Initial, null, null))
@@ -71,7 +76,7 @@ public sealed class PoolManager : ReceiveActor
                 // Exported and imported again before the old heartbeat finished stopping: next refresh.
                 if (_stoppingHeartbeats.ContainsValue(pool.Name)) continue;
                 _log.Info("Pool {0} found; starting its heartbeat", pool.Name);
-                heartbeat = Context.ActorOf(StorageSupervisor.Backoff(HeartbeatProps(pool.Name), pool.Name), pool.Name);
+                heartbeat = _supervision.RestartOnFailure(Context, HeartbeatProps(pool.Name), pool.Name);
                 _heartbeats[pool.Name] = heartbeat;
             }
             heartbeat.Tell(new PoolHeartbeatActor.Protocol.PoolStateRead(pool.State));
@@ -82,7 +87,6 @@ public sealed class PoolManager : ReceiveActor
             // Its last state stays in _reports: a pool exported while failed and imported again resumes failed.
             _log.Info("Pool {0} is gone (exported or destroyed); stopping its heartbeat", gone);
             var heartbeat = _heartbeats[gone];
-            Context.Watch(heartbeat);
             Context.Stop(heartbeat);
             _stoppingHeartbeats[heartbeat] = gone;
             _heartbeats.Remove(gone);

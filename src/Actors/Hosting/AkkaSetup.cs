@@ -47,6 +47,7 @@ public static class AkkaSetup
                 .WithSqlPersistence(persistence.ConnectionString, persistence.ProviderName, Akka.Persistence.Hosting.PersistenceMode.Both, autoInitialize: true)
                 .WithActors((system, registry, resolver) =>
                 {
+                    Supervision.Install(system, options.Supervision, resolver.GetService<NodeIdentity>(), resolver.GetService<TimeProvider>());
                     system.StartAlerts(registry, options, TimeProvider.System); // first: subscribed before any producer publishes
                     // Next: the sinks subscribe to the router's notifications in their PreStart, long before the
                     // router (which first recovers its journal) can resolve a condition on a producer's first statement.

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Storage;
 using DPlaneOS.Actors.Watch;
 
 namespace DPlaneOS.Actors.Hosting;
@@ -14,8 +13,8 @@ public static class MonitoringSetup
     {
         options.Capacity.Validate();
         options.Watch.Validate();
-        var watch = system.ActorOf(
-            StorageSupervisor.Backoff(Props.Create(() => new FileWatchActor(options.Watch, Akka.DependencyInjection.DependencyResolver.For(system).Resolver.GetService<Node.NodeIdentity>(), TimeProvider.System)), "watch"), "watch");
+        var watch = Supervision.For(system).RestartOnFailure(system,
+            Props.Create(() => new FileWatchActor(options.Watch, Akka.DependencyInjection.DependencyResolver.For(system).Resolver.GetService<Node.NodeIdentity>(), TimeProvider.System)), "watch");
         registry.Register<FileWatchActor>(watch);
     }
 }
