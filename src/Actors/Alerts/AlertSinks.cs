@@ -17,9 +17,17 @@ public static class AlertSinks
 {
     private const string Section = $"{DPlaneOSOptions.Section}:{nameof(DPlaneOSOptions.AlertDelivery)}";
 
-    public static void Start(ActorSystem system, IActorRegistry registry, DPlaneOSOptions options, TimeProvider time)
+    /// <summary>
+    /// Right after <see cref="AlertsSetup.AddAlertActors"/>: the sinks subscribe to the router's notifications in
+    /// their PreStart, long before the router (which first recovers its journal) can resolve a condition on a
+    /// producer's first statement.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddAlertSinkActors(this AkkaConfigurationBuilder builder) =>
+        builder.WithActors((system, registry, resolver) =>
+            Start(system, registry, resolver.GetService<AlertDeliveryOptions>(), resolver.GetService<TimeProvider>()));
+
+    private static void Start(ActorSystem system, IActorRegistry registry, AlertDeliveryOptions delivery, TimeProvider time)
     {
-        var delivery = options.AlertDelivery;
         Require(delivery.Webhooks.AttemptTimeout > TimeSpan.Zero, "Webhooks:AttemptTimeout must be positive");
         Require(delivery.Webhooks.MaxPendingPerWebhook >= 1, "Webhooks:MaxPendingPerWebhook must be at least 1");
         Require(delivery.Smtp.Timeout > TimeSpan.Zero, "Smtp:Timeout must be positive");

@@ -18,28 +18,33 @@ public static class AuditSetup
 
     public static string PersistenceId => $"audit-{Node}";
 
-    public static void StartAuditLog(ActorSystem system, IActorRegistry registry, DPlaneOSOptions options)
+    /// <summary>Creates the audit key and starts <c>/user/audit</c> (the chain's writer) and <c>/user/audit-verify</c>.</summary>
+    public static AkkaConfigurationBuilder AddAuditActors(this AkkaConfigurationBuilder builder) =>
+        builder.WithActors((system, registry, resolver) =>
+            StartAuditLog(system, registry, resolver.GetService<DPlaneOSOptions>().DataDir, resolver.GetService<AuditOptions>(), resolver.GetService<TimeProvider>()));
+
+    private static void StartAuditLog(ActorSystem system, IActorRegistry registry, string dataDir, AuditOptions options, TimeProvider time)
     {
-        var key = AuditKey.LoadOrCreate(options.DataDir, out var created, out var tightened);
+        var key = AuditKey.LoadOrCreate(dataDir, out var created, out var tightened);
         var log = Logging.GetLogger(system, typeof(AuditSetup));
-        if (created) log.Info("Created the audit chain key {0} (mode 0600)", Path.Combine(options.DataDir, AuditKey.FileName));
-        if (tightened) log.Warning("The audit chain key {0} was readable by others; set it to 0600", Path.Combine(options.DataDir, AuditKey.FileName));
+        if (created) log.Info("Created the audit chain key {0} (mode 0600)", Path.Combine(dataDir, AuditKey.FileName));
+        if (tightened) log.Warning("The audit chain key {0} was readable by others; set it to 0600", Path.Combine(dataDir, AuditKey.FileName));
 
         // One anchor file object for every incarnation of the writer: it serializes their writes.
-        var anchor = AuditAnchorFile.InDataDir(options.DataDir, key);
+        var anchor = AuditAnchorFile.InDataDir(dataDir, key);
         var mediator = LocalBus.Get(system).Mediator;
-        var writer = Props.Create(() => new AuditLog(key, options.Audit, TimeProvider.System, Node, true, anchor, mediator));
+        var writer = Props.Create(() => new AuditLog(key, options, time, Node, true, anchor, mediator));
         // A journal failure stops the writer (Akka's rule); the parent restarts it with backoff and
         // recovery rebuilds the head from the journal. Messages to /user/audit reach the writer.
         var audit = Supervision.For(system).RestartOnStop(system, writer, ActorName, "writer");
         registry.Register<AuditLog>(audit);
 
-        if (options.Audit.VerifyInterval > TimeSpan.Zero)
+        if (options.VerifyInterval > TimeSpan.Zero)
         {
-            var keyPath = KeyPath(options);
+            var keyPath = Path.Combine(dataDir, AuditKey.FileName);
             AuditChainWatch.Verify verify = (head, ct) => VerifyChainAsync(system, keyPath, head, ct);
-            system.ActorOf(Props.Create(() => new AuditChainWatch(audit, verify, options.Audit.VerifyInterval, WatchHeadTimeout,
-                PersistenceId, Node, TimeProvider.System, mediator)), WatchName);
+            system.ActorOf(Props.Create(() => new AuditChainWatch(audit, verify, options.VerifyInterval, WatchHeadTimeout,
+                PersistenceId, Node, time, mediator)), WatchName);
         }
 
         // After the gateway has stopped taking requests, before actors stop: the anchor catches up with the last batch.
