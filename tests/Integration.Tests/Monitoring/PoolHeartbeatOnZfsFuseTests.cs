@@ -38,8 +38,8 @@ public sealed class PoolHeartbeatOnZfsFuseTests(ITestOutputHelper output)
 
     private static async Task<PoolManager.Protocol.HeartbeatReport?> HeartbeatAsync(DaemonFixture daemon, string pool)
     {
-        var storage = daemon.App.Services.GetRequiredService<ActorRegistry>().Get<StorageSupervisor>();
-        var heartbeats = await storage.Ask<PoolManager.Protocol.Heartbeats>(PoolManager.Protocol.GetHeartbeats.Instance, TimeSpan.FromSeconds(5));
+        var pools = daemon.App.Services.GetRequiredService<ActorRegistry>().Get<PoolManager>();
+        var heartbeats = await pools.Ask<PoolManager.Protocol.Heartbeats>(PoolManager.Protocol.GetHeartbeats.Instance, TimeSpan.FromSeconds(5));
         return heartbeats.Pools.SingleOrDefault(h => h.Pool == pool);
     }
 

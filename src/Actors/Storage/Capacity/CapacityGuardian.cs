@@ -271,7 +271,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
 
     public static class Protocol
     {
-        /// <summary>The requests <see cref="StorageSupervisor"/> forwards to the guardian.</summary>
+        /// <summary>The requests the gateway sends the guardian (registered as <see cref="CapacityGuardian"/>).</summary>
         public interface IRequest;
 
         /// <summary>Replies with the current <see cref="CapacityReport"/>.</summary>
