@@ -1,10 +1,11 @@
 using Akka.Actor;
 using Akka.DependencyInjection;
 using Akka.Hosting;
-using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Storage.Capacity;
 using DPlaneOS.Actors.Storage.Docker;
+using DPlaneOS.Actors.Storage.Health;
+using DPlaneOS.Actors.Storage.Pools;
 
 namespace DPlaneOS.Actors.Storage;
 

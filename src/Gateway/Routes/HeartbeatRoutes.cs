@@ -1,6 +1,6 @@
 using Akka.Hosting;
 using DPlaneOS.Actors.Storage.Docker;
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Pools;
 
 namespace DPlaneOS.Gateway.Routes;
 

@@ -1,11 +1,12 @@
 using Akka.Hosting;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Audit;
-using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage;
 using DPlaneOS.Actors.Storage.Capacity;
 using DPlaneOS.Actors.Storage.Docker;
+using DPlaneOS.Actors.Storage.Health;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.Actors.Watch;
 using DPlaneOS.TestSupport;
 

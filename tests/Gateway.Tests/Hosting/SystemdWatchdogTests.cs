@@ -1,5 +1,5 @@
 using Akka.Hosting;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Gateway.Hosting;
 using DPlaneOS.TestSupport;
 using Microsoft.Extensions.Hosting;

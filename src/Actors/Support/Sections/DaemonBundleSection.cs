@@ -7,8 +7,8 @@ using Akka.Hosting;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Node;
-using DPlaneOS.Actors.Storage;
 using DPlaneOS.Actors.Storage.Capacity;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs.Health;
 
 namespace DPlaneOS.Actors.Support.Sections;

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.Actors.Storage.Docker;
 using static DPlaneOS.Actors.Storage.Docker.DockerGuardEffect;
 

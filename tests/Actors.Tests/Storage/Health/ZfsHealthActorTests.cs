@@ -2,12 +2,12 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Hosting;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Smart;
 
-namespace DPlaneOS.Actors.Tests;
+namespace DPlaneOS.Actors.Tests.Storage.Health;
 
 public sealed class ZfsHealthActorTests : TestKit
 {

@@ -3,7 +3,7 @@ using DPlaneOS.Actors.Storage.Docker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>Host adapters of the pool heartbeats and the Docker guard in DI (the actors: <see cref="Storage.StorageSupervisor"/>).</summary>
 public static class HeartbeatSetup

@@ -3,15 +3,16 @@ using Akka.Event;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Node;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs;
 using DPlaneOS.Zfs.Host;
+using DPlaneOS.Zfs.Model;
 
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>
 /// <c>/user/storage/pools</c>: keeps one <see cref="PoolHeartbeatActor"/> per imported pool. The pool
-/// set comes from the <see cref="ZfsHealthActor"/>'s status reads (<see cref="ZfsHealthActor.Protocol.PoolsObserved"/>
+/// set comes from the <see cref="ZfsHealthActor"/>'s status reads (<see cref="Protocol.PoolsObserved"/>
 /// on the local EventStream): one zpool reader for the whole daemon, so the heartbeats see the same
 /// states the health routes serve, and a pool imported later is found within one status refresh.
 /// Each heartbeat runs under its own backoff supervisor, so a crash in one never touches another.
@@ -38,7 +39,7 @@ public sealed class PoolManager : ReceiveActor
         _time = time;
         _node = node;
 
-        Receive<ZfsHealthActor.Protocol.PoolsObserved>(Reconcile);
+        Receive<Protocol.PoolsObserved>(Reconcile);
         Receive<Protocol.ResumeHeartbeat>(resume =>
         {
             var last = _reports.GetValueOrDefault(resume.Pool);
@@ -55,11 +56,11 @@ public sealed class PoolManager : ReceiveActor
                 .ToList())));
     }
 
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(ZfsHealthActor.Protocol.PoolsObserved));
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(Protocol.PoolsObserved));
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
-    private void Reconcile(ZfsHealthActor.Protocol.PoolsObserved observed)
+    private void Reconcile(Protocol.PoolsObserved observed)
     {
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pool in observed.Pools)
@@ -98,6 +99,12 @@ public sealed class PoolManager : ReceiveActor
 
     public static class Protocol
     {
+        /// <summary>
+        /// Published by <see cref="ZfsHealthActor"/> on the local EventStream after every successful status read:
+        /// the pools zpool lists now. The heartbeats' discovery (imported pools get one, exported pools lose theirs).
+        /// </summary>
+        public sealed record PoolsObserved(DateTimeOffset At, IReadOnlyList<PoolStatus> Pools);
+
         /// <summary>Replies with <see cref="Heartbeats"/>, one report per watched pool.</summary>
         public sealed record GetHeartbeats
         {
