@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Hosting;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Alerts.Delivery;
 using DPlaneOS.Actors.Alerts.Smtp;
 using DPlaneOS.Actors.Alerts.Webhooks;
@@ -24,9 +25,9 @@ public static class AlertSinks
     /// </summary>
     public static AkkaConfigurationBuilder AddAlertSinkActors(this AkkaConfigurationBuilder builder) =>
         builder.WithActors((system, registry, resolver) =>
-            Start(system, registry, resolver.GetService<AlertDeliveryOptions>(), resolver.GetService<TimeProvider>()));
+            Start(system, registry, resolver.GetService<AlertDeliveryOptions>(), resolver.GetService<TimeProvider>(), resolver.GetService<NodeIdentity>()));
 
-    private static void Start(ActorSystem system, IActorRegistry registry, AlertDeliveryOptions delivery, TimeProvider time)
+    private static void Start(ActorSystem system, IActorRegistry registry, AlertDeliveryOptions delivery, TimeProvider time, NodeIdentity node)
     {
         Require(delivery.Webhooks.AttemptTimeout > TimeSpan.Zero, "Webhooks:AttemptTimeout must be positive");
         Require(delivery.Webhooks.MaxPendingPerWebhook >= 1, "Webhooks:MaxPendingPerWebhook must be at least 1");
@@ -37,13 +38,13 @@ public static class AlertSinks
         var webhookSender = HttpWebhookSender.Create(delivery.Webhooks, time);
         system.RegisterOnTermination(webhookSender.Dispose);
         var webhookSettings = new OutboxSinkSettings(
-            RetrySchedule.From(delivery.Webhooks.Retry, $"{Section}:Webhooks:Retry"), delivery.Webhooks.MaxPendingPerWebhook, time, Random.Shared.NextDouble, AlertBus.Subscribe);
+            RetrySchedule.From(delivery.Webhooks.Retry, $"{Section}:Webhooks:Retry"), delivery.Webhooks.MaxPendingPerWebhook, time, Random.Shared.NextDouble, AlertBus.Subscribe, node);
         var webhooks = supervision.RestartOnStop(system, Props.Create(() => new WebhooksActor(webhookSender, webhookSettings)), "alert-webhooks", "webhooks");
         registry.Register<WebhooksActor>(webhooks);
 
         var smtpSender = new MailKitSmtpSender(delivery.Smtp.Timeout, time);
         var smtpSettings = new OutboxSinkSettings(
-            RetrySchedule.From(delivery.Smtp.Retry, $"{Section}:Smtp:Retry"), delivery.Smtp.MaxPending, time, Random.Shared.NextDouble, AlertBus.Subscribe);
+            RetrySchedule.From(delivery.Smtp.Retry, $"{Section}:Smtp:Retry"), delivery.Smtp.MaxPending, time, Random.Shared.NextDouble, AlertBus.Subscribe, node);
         var smtp = supervision.RestartOnStop(system, Props.Create(() => new SmtpNotifierActor(smtpSender, smtpSettings)), "alert-smtp", "smtp");
         registry.Register<SmtpNotifierActor>(smtp);
     }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Alerts;
 
@@ -19,7 +20,7 @@ public static class AlertsSetup
         {
             var options = resolver.GetService<AlertOptions>();
             options.Validate();
-            var alerts = system.ActorOf(AlertsSupervisor.Props(options, resolver.GetService<TimeProvider>()), "alerts");
+            var alerts = system.ActorOf(AlertsSupervisor.Props(options, resolver.GetService<TimeProvider>(), resolver.GetService<NodeIdentity>()), "alerts");
             MonitorBus.Subscribe(system, alerts);
             registry.Register<AlertsSupervisor>(alerts);
         });

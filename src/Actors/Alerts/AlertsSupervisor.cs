@@ -1,5 +1,6 @@
 using Akka.Actor;
 using DPlaneOS.Actors.Hosting;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
@@ -14,10 +15,10 @@ namespace DPlaneOS.Actors.Alerts;
 /// </summary>
 public sealed class AlertsSupervisor : ReceiveActor
 {
-    public AlertsSupervisor(AlertOptions timing, TimeProvider time)
+    public AlertsSupervisor(AlertOptions timing, TimeProvider time, NodeIdentity node)
     {
         var mediator = LocalBus.Get(Context.System).Mediator;
-        var routerProps = AlertRouter.Props($"alert-router-{Environment.MachineName}", mediator, timing, time);
+        var routerProps = AlertRouter.Props(node.PersistenceId("alert-router"), mediator, timing, time);
         var supervision = Supervision.For(Context.System);
         var router = supervision.RestartOnStop(Context, routerProps, "router");
         Receive<MonitorEvent>(message => router.Forward(message));
@@ -27,6 +28,6 @@ public sealed class AlertsSupervisor : ReceiveActor
         Receive<Terminated>(terminated => supervision.GaveUp(terminated.ActorRef));
     }
 
-    public static Props Props(AlertOptions timing, TimeProvider time) =>
-        Akka.Actor.Props.Create(() => new AlertsSupervisor(timing, time));
+    public static Props Props(AlertOptions timing, TimeProvider time, NodeIdentity node) =>
+        Akka.Actor.Props.Create(() => new AlertsSupervisor(timing, time, node));
 }

@@ -26,7 +26,8 @@ public static class AkkaSetup
         var persistence = PersistenceSettings.From(options);
         // One identity and one options slice per feature; the actors and the setups below take them from DI
         // (with the one TimeProvider the host registered).
-        services.AddSingleton(NodeIdentity.Named(options.NodeName is { Length: > 0 } name ? name : Environment.MachineName));
+        // The one place the host name is read: the node's identity, fixed in <DataDir>/node-identity at the first start.
+        services.AddSingleton(NodeIdentityFile.Resolve(options.DataDir, options.NodeName, Environment.MachineName));
         services.AddSingleton(options.Supervision);
         services.AddSingleton(options.Alerts);
         services.AddSingleton(options.AlertDelivery);

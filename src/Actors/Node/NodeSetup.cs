@@ -11,7 +11,8 @@ public static class NodeSetup
         {
             var version = typeof(NodeSetup).Assembly.GetName().Version?.ToString() ?? "unknown";
             var time = resolver.GetService<TimeProvider>();
-            var lifecycle = system.ActorOf(Props.Create(() => new NodeLifecycleActor(version, time)), "lifecycle");
+            var node = resolver.GetService<NodeIdentity>();
+            var lifecycle = system.ActorOf(Props.Create(() => new NodeLifecycleActor(version, time, node)), "lifecycle");
             registry.Register<NodeLifecycleActor>(lifecycle);
         });
 }

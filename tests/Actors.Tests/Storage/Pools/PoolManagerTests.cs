@@ -25,7 +25,7 @@ public sealed class PoolManagerTests : VirtualTimeTestKit
     private IActorRef StartManager(HeartbeatOptions? heartbeat = null)
     {
         var options = new DPlaneOSOptions { Heartbeat = heartbeat ?? new HeartbeatOptions { Interval = Interval, Deadline = Deadline } };
-        return Sys.ActorOf(Props.Create(() => new PoolManager(options, _zfs, _prober, TimeProvider.System, NodeIdentity.Named(Environment.MachineName))), "pools");
+        return Sys.ActorOf(Props.Create(() => new PoolManager(options, _zfs, _prober, TimeProvider.System, NodeIdentity.Named("nas1"))), "pools");
     }
 
     /// <summary>What the ZfsHealthActor publishes after a status read, from real zpool status text.</summary>
