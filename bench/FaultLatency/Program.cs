@@ -3,7 +3,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Storage.Docker;
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.Actors.Storage;
 using DPlaneOS.TestSupport;
 using DPlaneOS.TestSupport.Lab;

@@ -7,6 +7,7 @@ using DPlaneOS.Actors.Events;
 using DPlaneOS.Gateway.WebSockets;
 using DPlaneOS.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Bench.WebSocketFanout;
 
@@ -20,6 +21,9 @@ namespace DPlaneOS.Bench.WebSocketFanout;
 /// </summary>
 public static class Program
 {
+    /// <summary>The node of a test daemon without DPlaneOS:NodeName: its host name.</summary>
+    private static readonly NodeIdentity DaemonNode = NodeIdentity.Named(Environment.MachineName);
+
     private const string LatencyType = "bench.latency";
     private const string FillerType = "filler.blob";
 
@@ -99,12 +103,12 @@ public static class Program
                 ["seq"] = i.ToString(CultureInfo.InvariantCulture),
                 ["sent"] = Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture),
             };
-            MonitorBus.Publish(system, MonitorEvent.Create(LatencyType, Severity.Info, "bench", DateTimeOffset.UtcNow, data));
+            MonitorBus.Publish(system, MonitorEvent.Create(DaemonNode, LatencyType, Severity.Info, "bench", DateTimeOffset.UtcNow, data));
             if (stalled is not null && stalled.ClosedSlow == 0)
             {
                 // Enough filler that the stalled client overflows within the phase (~200 of 64 KB do).
                 for (var f = 0; f < Math.Max(1, 400 / events); f++)
-                    MonitorBus.Publish(system, MonitorEvent.Create(FillerType, Severity.Info, "bench", DateTimeOffset.UtcNow, filler));
+                    MonitorBus.Publish(system, MonitorEvent.Create(DaemonNode, FillerType, Severity.Info, "bench", DateTimeOffset.UtcNow, filler));
                 fillers += Math.Max(1, 400 / events);
             }
             else if (stalled is not null && fillersUntilClosed is null)

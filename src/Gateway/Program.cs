@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Gateway.Audit;
 using DPlaneOS.Actors.Support;

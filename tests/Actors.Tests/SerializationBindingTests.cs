@@ -14,6 +14,9 @@ namespace DPlaneOS.Actors.Tests;
 /// </summary>
 public sealed class SerializationBindingTests() : TestKit(DaemonConfig)
 {
+    /// <summary>The node the events of these tests come from.</summary>
+    private static readonly NodeIdentity TestNode = NodeIdentity.Named("nas1");
+
     private static Config DaemonConfig =>
         ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "hocon", "dplaned.conf")));
 
@@ -28,7 +31,7 @@ public sealed class SerializationBindingTests() : TestKit(DaemonConfig)
     [Fact]
     public void A_message_has_no_serializer_and_cannot_be_written()
     {
-        var message = MonitorEvent.Create("pool.failed", Severity.Critical, "tank", DateTimeOffset.UnixEpoch);
+        var message = MonitorEvent.Create(TestNode, "pool.failed", Severity.Critical, "tank", DateTimeOffset.UnixEpoch);
         var serializer = Assert.IsType<RefusingSerializer>(Sys.Serialization.FindSerializerFor(message));
         Assert.Equal(RefusingSerializer.NewtonsoftId, serializer.Identifier);
         var refused = Assert.Throws<NotSupportedException>(() => serializer.ToBinary(message));

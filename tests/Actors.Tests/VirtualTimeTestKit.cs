@@ -2,7 +2,10 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
+using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Hosting;
+using DPlaneOS.Actors.Node;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Tests;
@@ -10,10 +13,14 @@ namespace DPlaneOS.Actors.Tests;
 /// <summary>
 /// A TestKit on virtual time (Akka's TestScheduler drives every timer), with the real
 /// <see cref="MonitorBus"/> (the system's <see cref="LocalBus"/>), an in-memory journal, and the daemon's
-/// own HOCON (the stable-name serializer bindings).
+/// own HOCON (the stable-name serializer bindings), and the daemon's <see cref="Supervision"/>.
 /// </summary>
-public abstract class VirtualTimeTestKit() : TestKit(VirtualTimeConfig)
+public abstract class VirtualTimeTestKit : TestKit
 {
+    /// <summary>The system's <see cref="Supervision"/> with the default settings, as the daemon installs it.</summary>
+    protected VirtualTimeTestKit() : base(VirtualTimeConfig) =>
+        Supervision.Install(Sys, new SupervisionOptions(), NodeIdentity.Named("nas1"), TimeProvider.System);
+
     private static Config VirtualTimeConfig =>
         ConfigurationFactory.ParseString("""
             akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"

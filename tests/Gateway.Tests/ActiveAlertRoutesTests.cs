@@ -4,6 +4,7 @@ using System.Text.Json;
 using Akka.Actor;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.TestSupport;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Gateway.Tests;
 
@@ -13,6 +14,9 @@ namespace DPlaneOS.Gateway.Tests;
 /// </summary>
 public sealed class ActiveAlertRoutesTests
 {
+    /// <summary>The node of a test daemon without DPlaneOS:NodeName: its host name.</summary>
+    private static readonly NodeIdentity DaemonNode = NodeIdentity.Named(Environment.MachineName);
+
     private static async Task<JsonElement> AlertsAsync(HttpClient client, Func<JsonElement[], bool> done)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -42,7 +46,7 @@ public sealed class ActiveAlertRoutesTests
             ["DPlaneOS:Alerts:Hysteresis"] = "00:00:00",
         });
         MonitorBus.Publish(daemon.App.Services.GetRequiredService<ActorSystem>(),
-            MonitorEvent.Create("pool.degraded", Severity.Warning, "tank", DateTimeOffset.UtcNow));
+            MonitorEvent.Create(DaemonNode, "pool.degraded", Severity.Warning, "tank", DateTimeOffset.UtcNow));
         var alert = await AlertsAsync(daemon.Client(daemon.Token), items => items.Length == 1);
         Assert.Equal("pool.degraded|tank", alert.GetProperty("key").GetString());
     }
@@ -84,7 +88,7 @@ public sealed class ActiveAlertRoutesTests
         });
         var client = daemon.Client(daemon.Token);
         MonitorBus.Publish(daemon.App.Services.GetRequiredService<ActorSystem>(),
-            MonitorEvent.Create("gitops.apply.failed", Severity.Warning, "apply-7", DateTimeOffset.UtcNow));
+            MonitorEvent.Create(DaemonNode, "gitops.apply.failed", Severity.Warning, "apply-7", DateTimeOffset.UtcNow));
         await AlertsAsync(client, items => items.Any(i => i.GetProperty("key").GetString() == "gitops.apply.failed|apply-7" && i.GetProperty("notified").GetBoolean()));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await daemon.Client().PostAsJsonAsync("/api/alerts/acknowledge", new { key = "gitops.apply.failed|apply-7" })).StatusCode);

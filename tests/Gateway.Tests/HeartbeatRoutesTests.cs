@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using DPlaneOS.Actors.Storage.Docker;
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Host;
 

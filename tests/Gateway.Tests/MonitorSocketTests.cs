@@ -6,12 +6,16 @@ using Akka.Actor;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Gateway.WebSockets;
 using DPlaneOS.TestSupport;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Gateway.Tests;
 
 /// <summary>The real daemon on loopback, real ClientWebSockets, events published on the daemon's real bus.</summary>
 public sealed class MonitorSocketTests
 {
+    /// <summary>The node of a test daemon without DPlaneOS:NodeName: its host name.</summary>
+    private static readonly NodeIdentity DaemonNode = NodeIdentity.Named(Environment.MachineName);
+
     private static void Publish(DaemonFixture daemon, MonitorEvent monitorEvent) =>
         MonitorBus.Publish(daemon.App.Services.GetRequiredService<ActorSystem>(), monitorEvent);
 
@@ -19,7 +23,7 @@ public sealed class MonitorSocketTests
     {
         var data = new Dictionary<string, string> { ["pool"] = subject };
         if (padding is not null) data["padding"] = padding;
-        return MonitorEvent.Create(type, severity, subject, DateTimeOffset.UtcNow, data);
+        return MonitorEvent.Create(DaemonNode, type, severity, subject, DateTimeOffset.UtcNow, data);
     }
 
     [Fact]

@@ -5,12 +5,16 @@ using Akka.Actor;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.TestSupport;
 using Microsoft.Data.Sqlite;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Integration.Tests;
 
 /// <summary>The alert router's decisions in the daemon's real SQLite journal, across a daemon restart.</summary>
 public sealed class AlertRouterJournalTests
 {
+    /// <summary>The node of a test daemon without DPlaneOS:NodeName: its host name.</summary>
+    private static readonly NodeIdentity DaemonNode = NodeIdentity.Named(Environment.MachineName);
+
     private static readonly Dictionary<string, string> Timing = new()
     {
         ["DPlaneOS:Alerts:Hysteresis"] = "00:00:02",
@@ -21,7 +25,7 @@ public sealed class AlertRouterJournalTests
 
     private static MonitorEvent Publish(DaemonFixture daemon, string type, Severity severity)
     {
-        var monitorEvent = MonitorEvent.Create(type, severity, "tank", DateTimeOffset.UtcNow, new Dictionary<string, string> { ["pool"] = "tank" });
+        var monitorEvent = MonitorEvent.Create(DaemonNode, type, severity, "tank", DateTimeOffset.UtcNow, new Dictionary<string, string> { ["pool"] = "tank" });
         MonitorBus.Publish(daemon.App.Services.GetRequiredService<ActorSystem>(), monitorEvent);
         return monitorEvent;
     }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Pools;
 
 namespace DPlaneOS.TestSupport;
 

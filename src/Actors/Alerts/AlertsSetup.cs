@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Alerts;
 
@@ -14,11 +15,13 @@ public static class AlertsSetup
     /// first publish: pub/sub drops what nobody is subscribed to yet, and a producer that publishes only
     /// on change (capacity ok → warning at the first reading) would otherwise never be alerted on.
     /// </summary>
-    public static void StartAlerts(this ActorSystem system, IActorRegistry registry, DPlaneOSOptions options, TimeProvider time)
-    {
-        options.Alerts.Validate();
-        var alerts = system.ActorOf(AlertsSupervisor.Props(options.Alerts, time), "alerts");
-        MonitorBus.Subscribe(system, alerts);
-        registry.Register<AlertsSupervisor>(alerts);
-    }
+    public static AkkaConfigurationBuilder AddAlertActors(this AkkaConfigurationBuilder builder) =>
+        builder.WithActors((system, registry, resolver) =>
+        {
+            var options = resolver.GetService<AlertOptions>();
+            options.Validate();
+            var alerts = system.ActorOf(AlertsSupervisor.Props(options, resolver.GetService<TimeProvider>(), resolver.GetService<NodeIdentity>()), "alerts");
+            MonitorBus.Subscribe(system, alerts);
+            registry.Register<AlertsSupervisor>(alerts);
+        });
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Audit;
 
@@ -41,9 +42,9 @@ public sealed record AuditChainTracker(AuditChainTracker.State? Last)
         {
             var data = new Dictionary<string, string>(facts);
             if (Last is { Valid: false, FirstBroken: var before }) data["previousFirstBrokenSequence"] = before is { } b ? Text(b) : "none";
-            events.Add(MonitorEvent.Create(verdict.Valid ? Intact : Broken, verdict.Valid ? Severity.Resolved : Severity.Critical, subject, now, data) with { Node = node });
+            events.Add(MonitorEvent.Create(NodeIdentity.Named(node), verdict.Valid ? Intact : Broken, verdict.Valid ? Severity.Resolved : Severity.Critical, subject, now, data));
         }
-        events.Add(MonitorEvent.Create(Checked, Severity.Info, subject, now, facts) with { Node = node });
+        events.Add(MonitorEvent.Create(NodeIdentity.Named(node), Checked, Severity.Info, subject, now, facts));
         return (new AuditChainTracker(current), events);
     }
 

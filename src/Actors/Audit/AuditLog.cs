@@ -4,6 +4,7 @@ using Akka.Persistence;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Audit;
 
@@ -51,7 +52,8 @@ public sealed class AuditLog : ReceivePersistentActor
 
     /// <param name="anchor">The tail anchor file (<c>&lt;data-dir&gt;/audit.head</c>).</param>
     /// <param name="mediator">The <see cref="LocalBus"/> mediator (a probe in tests) the writer publishes its own critical events through.</param>
-    public AuditLog(AuditKey key, AuditOptions options, TimeProvider time, string node, bool subscribeToMonitorBus,
+    /// <param name="node">This node: its name is each record's source, its journal name is in the persistence id.</param>
+    public AuditLog(AuditKey key, AuditOptions options, TimeProvider time, NodeIdentity node, bool subscribeToMonitorBus,
         IAuditAnchorStore anchor, IActorRef mediator)
     {
         _anchor = anchor;
@@ -59,10 +61,10 @@ public sealed class AuditLog : ReceivePersistentActor
         _key = key;
         _options = options;
         _time = time;
-        _node = node;
+        _node = node.Name;
         _subscribeToMonitorBus = subscribeToMonitorBus;
         _actionEvents = EventTypePattern.FromConfiguration(options.EffectiveActionEventTypes);
-        PersistenceId = $"audit-{node}";
+        PersistenceId = AuditSetup.PersistenceId(node);
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -160,7 +162,7 @@ public sealed class AuditLog : ReceivePersistentActor
                     ["marker.sequence"] = persisted.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 };
                 _mediator.Tell(new Publish(MonitorBus.Topic,
-                    MonitorEvent.Create(finding.Type, Severity.Critical, PersistenceId, persisted.Time, data) with { Node = _node }));
+                    MonitorEvent.Create(NodeIdentity.Named(_node), finding.Type, Severity.Critical, PersistenceId, persisted.Time, data)));
                 StartServing();
             });
         }

@@ -3,7 +3,8 @@ using Akka.Actor;
 using DPlaneOS.Actors.Events;
 using Akka.Event;
 using Akka.Hosting;
-using Akka.Pattern;
+using DPlaneOS.Actors.Hosting;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Configuration;
 
 namespace DPlaneOS.Actors.Audit;
@@ -13,36 +14,37 @@ public static class AuditSetup
 {
     public const string ActorName = "audit";
 
-    /// <summary>The node whose chain this daemon writes (also part of the persistence id).</summary>
-    public static string Node => Environment.MachineName;
+    /// <summary>The persistence id of <paramref name="node"/>'s chain, <c>audit-&lt;journal name&gt;</c>.</summary>
+    public static string PersistenceId(NodeIdentity node) => node.PersistenceId("audit");
 
-    public static string PersistenceId => $"audit-{Node}";
+    /// <summary>Creates the audit key and starts <c>/user/audit</c> (the chain's writer) and <c>/user/audit-verify</c>.</summary>
+    public static AkkaConfigurationBuilder AddAuditActors(this AkkaConfigurationBuilder builder) =>
+        builder.WithActors((system, registry, resolver) =>
+            StartAuditLog(system, registry, resolver.GetService<DPlaneOSOptions>().DataDir, resolver.GetService<AuditOptions>(),
+                resolver.GetService<TimeProvider>(), resolver.GetService<NodeIdentity>()));
 
-    public static void StartAuditLog(ActorSystem system, IActorRegistry registry, DPlaneOSOptions options)
+    private static void StartAuditLog(ActorSystem system, IActorRegistry registry, string dataDir, AuditOptions options, TimeProvider time, NodeIdentity node)
     {
-        var key = AuditKey.LoadOrCreate(options.DataDir, out var created, out var tightened);
+        var key = AuditKey.LoadOrCreate(dataDir, out var created, out var tightened);
         var log = Logging.GetLogger(system, typeof(AuditSetup));
-        if (created) log.Info("Created the audit chain key {0} (mode 0600)", Path.Combine(options.DataDir, AuditKey.FileName));
-        if (tightened) log.Warning("The audit chain key {0} was readable by others; set it to 0600", Path.Combine(options.DataDir, AuditKey.FileName));
+        if (created) log.Info("Created the audit chain key {0} (mode 0600)", Path.Combine(dataDir, AuditKey.FileName));
+        if (tightened) log.Warning("The audit chain key {0} was readable by others; set it to 0600", Path.Combine(dataDir, AuditKey.FileName));
 
         // One anchor file object for every incarnation of the writer: it serializes their writes.
-        var anchor = AuditAnchorFile.InDataDir(options.DataDir, key);
+        var anchor = AuditAnchorFile.InDataDir(dataDir, key);
         var mediator = LocalBus.Get(system).Mediator;
-        var writer = Props.Create(() => new AuditLog(key, options.Audit, TimeProvider.System, Node, true, anchor, mediator));
+        var writer = Props.Create(() => new AuditLog(key, options, time, node, true, anchor, mediator));
         // A journal failure stops the writer (Akka's rule); the parent restarts it with backoff and
         // recovery rebuilds the head from the journal. Messages to /user/audit reach the writer.
-        var audit = system.ActorOf(
-            BackoffSupervisor.Props(Backoff.OnStop(writer, "writer", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, maxNrOfRetries: -1)
-                .WithAutoReset(TimeSpan.FromMinutes(1))),
-            ActorName);
+        var audit = Supervision.For(system).RestartOnStop(system, writer, ActorName, "writer");
         registry.Register<AuditLog>(audit);
 
-        if (options.Audit.VerifyInterval > TimeSpan.Zero)
+        if (options.VerifyInterval > TimeSpan.Zero)
         {
-            var keyPath = KeyPath(options);
-            AuditChainWatch.Verify verify = (head, ct) => VerifyChainAsync(system, keyPath, head, ct);
-            system.ActorOf(Props.Create(() => new AuditChainWatch(audit, verify, options.Audit.VerifyInterval, WatchHeadTimeout,
-                PersistenceId, Node, TimeProvider.System, mediator)), WatchName);
+            var keyPath = Path.Combine(dataDir, AuditKey.FileName);
+            AuditChainWatch.Verify verify = (head, ct) => VerifyChainAsync(system, node, keyPath, head, ct);
+            system.ActorOf(Props.Create(() => new AuditChainWatch(audit, verify, options.VerifyInterval, WatchHeadTimeout,
+                PersistenceId(node), node.Name, time, mediator)), WatchName);
         }
 
         // After the gateway has stopped taking requests, before actors stop: the anchor catches up with the last batch.
@@ -68,14 +70,14 @@ public static class AuditSetup
 
     public const string WatchName = "audit-verify";
 
-    public static AuditJournalReader Reader(ActorSystem system) => new(system, PersistenceId);
+    public static AuditJournalReader Reader(ActorSystem system, NodeIdentity node) => new(system, PersistenceId(node));
 
     /// <summary>
     /// What <c>GET /api/system/audit/verify-chain</c> and the periodic check both answer: every record as
     /// stored in the database, checked with the key as it is on disk now (so a replaced key shows) and
     /// against <paramref name="writerHead"/>, what the running writer last persisted (null when it did not answer).
     /// </summary>
-    public static async Task<AuditVerification> VerifyChainAsync(ActorSystem system, string keyPath, AuditHead? writerHead, CancellationToken cancellationToken)
+    public static async Task<AuditVerification> VerifyChainAsync(ActorSystem system, NodeIdentity node, string keyPath, AuditHead? writerHead, CancellationToken cancellationToken)
     {
         AuditKey key;
         try
@@ -86,7 +88,7 @@ public static class AuditSetup
         {
             return new AuditVerification(false, 0, null, $"The chain cannot be verified: {ex.Message}", 0, null);
         }
-        return await Reader(system).VerifyAsync(key, writerHead, cancellationToken).ConfigureAwait(false);
+        return await Reader(system, node).VerifyAsync(key, writerHead, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The key file as it is on disk now (verification uses it, so a replaced key shows).</summary>

@@ -17,7 +17,7 @@ public enum Severity
 /// <param name="Id">Unique per event (a GUID), so sinks can deliver exactly once.</param>
 /// <param name="Type">What happened, dotted lower case.</param>
 /// <param name="Subject">What it happened to: a pool, a dataset, a path. With Type, the debounce key.</param>
-/// <param name="Node">The appliance that observed it (its host name), for fleets.</param>
+/// <param name="Node">The appliance that observed it (<see cref="Node.NodeIdentity.Name"/>), for fleets.</param>
 /// <param name="Data">Details as strings, so every sink and the journal can carry them unchanged.</param>
 public sealed record MonitorEvent(
     string Id,
@@ -30,8 +30,4 @@ public sealed record MonitorEvent(
 {
     public static MonitorEvent Create(Node.NodeIdentity node, string type, Severity severity, string subject, DateTimeOffset time, IReadOnlyDictionary<string, string>? data = null) =>
         new(Guid.NewGuid().ToString("N"), type, severity, subject, node.Name, time, data ?? new Dictionary<string, string>());
-
-    // Being replaced by the overload above in every producer (issue 10).
-    public static MonitorEvent Create(string type, Severity severity, string subject, DateTimeOffset time, IReadOnlyDictionary<string, string>? data = null) =>
-        new(Guid.NewGuid().ToString("N"), type, severity, subject, Environment.MachineName, time, data ?? new Dictionary<string, string>());
 }

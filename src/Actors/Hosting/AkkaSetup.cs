@@ -1,13 +1,13 @@
-using Akka.Actor;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
-using DPlaneOS.Actors.Audit;
 using DPlaneOS.Actors.Alerts;
+using DPlaneOS.Actors.Audit;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.GitOps;
-using DPlaneOS.Actors.Storage;
 using DPlaneOS.Actors.Node;
+using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Watch;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DPlaneOS.Actors.Hosting;
@@ -24,17 +24,21 @@ public static class AkkaSetup
     public static IServiceCollection AddDPlaneOSActors(this IServiceCollection services, DPlaneOSOptions options, string hoconFile)
     {
         var persistence = PersistenceSettings.From(options);
-        // One identity and one options slice per feature, for the actors DI creates (issue 10 completes this).
-        services.AddSingleton(NodeIdentity.Named(options.NodeName is { Length: > 0 } name ? name : Environment.MachineName));
+        // One identity and one options slice per feature; the actors and the setups below take them from DI
+        // (with the one TimeProvider the host registered).
+        // The one place the host name is read: the node's identity, fixed in <DataDir>/node-identity at the first start.
+        services.AddSingleton(NodeIdentityFile.Resolve(options.DataDir, options.NodeName, Environment.MachineName));
+        services.AddSingleton(options.Supervision);
+        services.AddSingleton(options.Alerts);
+        services.AddSingleton(options.AlertDelivery);
         services.AddSingleton(options.Docker);
         services.AddSingleton(options.Capacity);
         services.AddSingleton(options.Heartbeat);
-        services.AddSingleton(options.GitOps);
-        services.AddSingleton(options.Watch);
-        services.AddSingleton(options.Audit);
-        services.AddSingleton(options.Alerts);
         services.AddSingleton(options.Status);
         services.AddSingleton(options.Smart);
+        services.AddSingleton(options.Audit);
+        services.AddSingleton(options.Watch);
+        services.AddSingleton(options.GitOps);
         return services.AddAkka(SystemName, (builder, _) =>
         {
             builder
@@ -45,21 +49,16 @@ public static class AkkaSetup
                     loggers.AddLogger<SerilogLogger>();
                 })
                 .WithSqlPersistence(persistence.ConnectionString, persistence.ProviderName, Akka.Persistence.Hosting.PersistenceMode.Both, autoInitialize: true)
-                .WithActors((system, registry, resolver) =>
-                {
-                    system.StartAlerts(registry, options, TimeProvider.System); // first: subscribed before any producer publishes
-                    // Next: the sinks subscribe to the router's notifications in their PreStart, long before the
-                    // router (which first recovers its journal) can resolve a condition on a producer's first statement.
-                    Alerts.AlertSinks.Start(system, registry, options, resolver.GetService<TimeProvider>());
-                    var storage = system.ActorOf(Props.Create(() => new StorageSupervisor()), "storage");
-                    registry.Register<StorageSupervisor>(storage);
-                    var version = typeof(AkkaSetup).Assembly.GetName().Version?.ToString() ?? "unknown";
-                    var lifecycle = system.ActorOf(Props.Create(() => new NodeLifecycleActor(version, TimeProvider.System)), "lifecycle");
-                    registry.Register<NodeLifecycleActor>(lifecycle);
-                    AuditSetup.StartAuditLog(system, registry, options);
-                    system.StartMonitoring(registry, options);
-                })
-                .AddGitOpsActors();
+                // The supervision tree, in start order: the alerting actors first, so they are subscribed
+                // before any producer publishes (pub/sub drops what nobody is subscribed to yet).
+                .AddSupervision()
+                .AddAlertActors()        // /user/alerts        (router)
+                .AddAlertSinkActors()    // /user/alert-webhooks, /user/alert-smtp
+                .AddStorageActors()      // /user/storage       (pools, docker, health, capacity)
+                .AddNodeActors()         // /user/lifecycle
+                .AddAuditActors()        // /user/audit, /user/audit-verify
+                .AddWatchActors()        // /user/watch
+                .AddGitOpsActors();      // /user/gitops
         });
     }
 }

@@ -13,12 +13,14 @@ public sealed class NodeLifecycleActor : ReceivePersistentActor
     private const int Kept = 50;
     private readonly string _version;
     private readonly TimeProvider _time;
+    private readonly NodeIdentity _node;
     private List<Protocol.NodeStarted> _starts = [];
 
-    public NodeLifecycleActor(string version, TimeProvider time)
+    public NodeLifecycleActor(string version, TimeProvider time, NodeIdentity node)
     {
         _version = version;
         _time = time;
+        _node = node;
         Recover<Protocol.NodeStarted>(Remember);
         Recover<SnapshotOffer>(offer => _starts = ((Protocol.StartsSnapshot)offer.Snapshot).Starts.ToList());
         Recover<RecoveryCompleted>(_ => JournalThisStart());
@@ -27,11 +29,11 @@ public sealed class NodeLifecycleActor : ReceivePersistentActor
         Command<SaveSnapshotFailure>(_ => { });
     }
 
-    public override string PersistenceId => $"node-lifecycle-{Environment.MachineName}";
+    public override string PersistenceId => _node.PersistenceId("node-lifecycle");
 
     private void JournalThisStart()
     {
-        Persist(new Protocol.NodeStarted(_version, Environment.MachineName, _time.GetUtcNow()), started =>
+        Persist(new Protocol.NodeStarted(_version, _node.Name, _time.GetUtcNow()), started =>
         {
             Remember(started);
             if (LastSequenceNr % Kept == 0) SaveSnapshot(new Protocol.StartsSnapshot(_starts));
@@ -47,6 +49,7 @@ public sealed class NodeLifecycleActor : ReceivePersistentActor
     public static class Protocol
     {
         [PersistedAs("node.started.v1")]
+        /// <param name="Host">The node's name at that start (<see cref="NodeIdentity.Name"/>).</param>
         public sealed record NodeStarted(string Version, string Host, DateTimeOffset At) : IPersistedEvent;
 
         [PersistedAs("node.starts-snapshot.v1")]

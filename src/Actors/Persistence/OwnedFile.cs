@@ -1,4 +1,4 @@
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Pools;
 
 namespace DPlaneOS.Actors.Persistence;
 

@@ -1,32 +1,34 @@
 using Akka.Actor;
 using Akka.DependencyInjection;
-using Akka.Pattern;
-using DPlaneOS.Actors.Heartbeat;
+using Akka.Hosting;
+using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Storage.Capacity;
+using DPlaneOS.Actors.Storage.Docker;
+using DPlaneOS.Actors.Storage.Health;
+using DPlaneOS.Actors.Storage.Pools;
 
 namespace DPlaneOS.Actors.Storage;
 
 /// <summary>
-/// <c>/user/storage</c>: parent of the storage actors. Each child runs under a backoff supervisor
-/// (1 s doubling to 30 s), so a child that keeps crashing cannot spin the CPU, and a crash in one
-/// never touches another.
+/// <c>/user/storage</c>: parent of the storage actors, and nothing else. Each child runs under a backoff
+/// supervisor (<see cref="Supervision"/>), so a child that keeps crashing cannot spin the CPU, and a crash
+/// in one never touches another. Each is registered under its own type, so the gateway asks it directly
+/// (<c>IRequiredActor&lt;PoolManager&gt;</c>); a new storage query is a message in its actor's protocol.
 /// </summary>
 public sealed class StorageSupervisor : ReceiveActor
 {
     public StorageSupervisor()
     {
         var resolver = DependencyResolver.For(Context.System);
-        var health = Context.ActorOf(Backoff(resolver.Props<ZfsHealthActor>(), "health"), "health");
-        var capacity = Context.ActorOf(Backoff(resolver.Props<CapacityGuardian>(), "capacity"), "capacity");
-        Receive<ZfsHealthActor.Protocol.GetView>(message => health.Forward(message));
-        Receive<CapacityGuardian.Protocol.IRequest>(message => capacity.Forward(message));
-        var (pools, docker) = HeartbeatSetup.StartPoolManagerAndDockerGuard(Context, resolver);
-        Receive<PoolManager.Protocol.GetHeartbeats>(message => pools.Forward(message));
-        Receive<Docker.DockerGuard.Protocol.GetWindows>(message => docker.Forward(message));
+        var supervision = Supervision.For(Context.System);
+        var registry = ActorRegistry.For(Context.System);
+        // Registered again (overwrite) should this parent ever be restarted with new children.
+        registry.Register<ZfsHealthActor>(supervision.RestartOnFailure(Context, resolver.Props<ZfsHealthActor>(), "health"), overwrite: true);
+        registry.Register<CapacityGuardian>(supervision.RestartOnFailure(Context, resolver.Props<CapacityGuardian>(), "capacity"), overwrite: true);
+        // A persistent actor stops itself when the journal fails; restarted on a stop as well as on a
+        // crash, the guard comes back once the database does.
+        registry.Register<DockerGuard>(supervision.RestartOnStopOrFailure(Context, resolver.Props<DockerGuard>(), "docker"), overwrite: true);
+        registry.Register<PoolManager>(supervision.RestartOnFailure(Context, resolver.Props<PoolManager>(), "pools"), overwrite: true);
+        Receive<Terminated>(terminated => supervision.GaveUp(terminated.ActorRef));
     }
-
-    internal static Props Backoff(Props child, string name) =>
-        BackoffSupervisor.Props(
-            Akka.Pattern.Backoff.OnFailure(child, name, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, maxNrOfRetries: -1)
-                .WithAutoReset(TimeSpan.FromMinutes(1)));
 }

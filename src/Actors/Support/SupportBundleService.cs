@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using DPlaneOS.Actors.Support.Sections;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Support;
 
@@ -34,19 +35,10 @@ public sealed partial class SupportBundleService(SupportBundleWriter writer, IEn
     public static string BaseName(string host, DateTimeOffset at) =>
         $"dplaned-support-{host}-{at.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}";
 
-    /// <summary>The host name as safe for a file name; <c>unknown</c> when there is none.</summary>
-    public static string HostName()
+    /// <summary>The node's name as safe for a file name; <c>unknown</c> when nothing is left of it.</summary>
+    public static string HostName(NodeIdentity node)
     {
-        string name;
-        try
-        {
-            name = Environment.MachineName;
-        }
-        catch (InvalidOperationException)
-        {
-            name = "";
-        }
-        var safe = UnsafeHostChars().Replace(name, "-").Trim('-', '.');
+        var safe = UnsafeHostChars().Replace(node.Name, "-").Trim('-', '.');
         return safe.Length == 0 ? "unknown" : safe;
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Akka.Actor;
 using Akka.Hosting;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs.Health;
 using Microsoft.Extensions.Hosting.Systemd;
 
@@ -13,7 +13,7 @@ namespace DPlaneOS.Gateway.Hosting;
 /// hosting package reports READY/STOPPING only, not the watchdog. The interval is systemd's
 /// <c>WATCHDOG_USEC</c>, read from configuration, which holds the process environment.
 /// </summary>
-public sealed class SystemdWatchdog(ISystemdNotifier notifier, IRequiredActor<StorageSupervisor> storage, IConfiguration configuration, ILogger<SystemdWatchdog> log)
+public sealed class SystemdWatchdog(ISystemdNotifier notifier, IRequiredActor<ZfsHealthActor> health, IConfiguration configuration, ILogger<SystemdWatchdog> log)
     : BackgroundService
 {
     private static readonly ServiceState Alive = new("WATCHDOG=1");
@@ -40,17 +40,17 @@ public sealed class SystemdWatchdog(ISystemdNotifier notifier, IRequiredActor<St
             log.LogWarning("systemd's watchdog is for pid {WatchdogPid}, not this process ({Pid}); not petting it", configuration["WATCHDOG_PID"], Environment.ProcessId);
             return;
         }
-        // Hosted services start in order and this one is registered before Akka's: the storage
-        // supervisor is not in the registry yet (ActorRef would throw, and a failed BackgroundService
+        // Hosted services start in order and this one is registered before Akka's: the health actor
+        // is not in the registry yet (ActorRef would throw, and a failed BackgroundService
         // stops the host, so the daemon never started under systemd with WatchdogSec set).
-        var supervisor = await storage.GetAsync(stoppingToken);
+        var healthActor = await health.GetAsync(stoppingToken);
         log.LogInformation("systemd watchdog every {Interval}", interval / 2);
         using var timer = new PeriodicTimer(interval / 2);
         do
         {
             try
             {
-                await supervisor.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, interval / 4, stoppingToken);
+                await healthActor.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, interval / 4, stoppingToken);
                 notifier.Notify(Alive);
             }
             catch (AskTimeoutException)

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Audit;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Gateway.Routes;
 
@@ -26,13 +27,13 @@ public static class AuditRoutes
         return routes;
     }
 
-    private static async Task<IResult> VerifyAsync(ActorSystem system, IRequiredActor<AuditLog> audit, DPlaneOSOptions options, CancellationToken ct)
+    private static async Task<IResult> VerifyAsync(ActorSystem system, NodeIdentity node, IRequiredActor<AuditLog> audit, DPlaneOSOptions options, CancellationToken ct)
     {
         var head = await WriterHeadAsync(audit, ct);
-        return Results.Ok(await AuditSetup.VerifyChainAsync(system, AuditSetup.KeyPath(options), head?.Last, ct));
+        return Results.Ok(await AuditSetup.VerifyChainAsync(system, node, AuditSetup.KeyPath(options), head?.Last, ct));
     }
 
-    private static async Task<IResult> PageAsync(string? offset, string? limit, ActorSystem system, IRequiredActor<AuditLog> audit, CancellationToken ct)
+    private static async Task<IResult> PageAsync(string? offset, string? limit, ActorSystem system, NodeIdentity node, IRequiredActor<AuditLog> audit, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var skip = Parse(offset, "offset", 0, 0, int.MaxValue, errors);
@@ -44,7 +45,7 @@ public static class AuditRoutes
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Audit log unavailable",
                 detail: "The audit writer did not answer; it may be restarting after a database failure.");
         var newest = head.Last.Sequence - skip;
-        var records = await AuditSetup.Reader(system).ReadAsync(Math.Max(1, newest - take + 1), newest, ct);
+        var records = await AuditSetup.Reader(system, node).ReadAsync(Math.Max(1, newest - take + 1), newest, ct);
         return Results.Ok(new AuditPage(head.Last.Sequence, skip, take, records.Reverse().ToList()));
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Support;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,7 @@ public static class SupportBundleRoutes
     }
 
     private static async Task<IResult> WriteBundleAsync(
-        HttpContext http, SupportBundleService bundles, IOptions<JsonOptions> json, ILogger<SupportBundleService> log, CancellationToken ct)
+        HttpContext http, SupportBundleService bundles, NodeIdentity node, IOptions<JsonOptions> json, ILogger<SupportBundleService> log, CancellationToken ct)
     {
         if (!bundles.TryBegin())
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "A support bundle is already being made",
@@ -43,7 +44,7 @@ public static class SupportBundleRoutes
                     detail: $"The bundle masks every known secret and one source could not be read, so no bundle was made: {ex.Message}");
             }
 
-            var context = new BundleContext(bundles.Now(), SupportBundleService.HostName(),
+            var context = new BundleContext(bundles.Now(), SupportBundleService.HostName(node),
                 new JsonSerializerOptions(json.Value.SerializerOptions) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             var name = SupportBundleService.BaseName(context.Host, context.GeneratedAt);
             http.Response.ContentType = "application/gzip";

@@ -2,8 +2,8 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Storage;
 using DPlaneOS.Actors.Storage.Capacity;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.Health;
@@ -27,8 +27,8 @@ public static class ZfsRoutes
             "Per pool and vdev: space, operations and bandwidth (averages since import).");
         MapView(zfs, "/events", v => v.Events,
             "The newest ZFS events. Read-only: never clears the kernel's event log. supported=false on zfs-fuse.");
-        zfs.MapGet("/capacity", async (IRequiredActor<StorageSupervisor> storage, SerializedViews cache, CancellationToken ct) =>
-                cache.Json(await storage.ActorRef.Ask<CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, ActorQuery.Timeout, ct), r => r))
+        zfs.MapGet("/capacity", async (IRequiredActor<CapacityGuardian> capacity, SerializedViews cache, CancellationToken ct) =>
+                cache.Json(await (await capacity.GetAsync(ct)).Ask<CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, ActorQuery.Timeout, ct), r => r))
             .Produces<CapacityReport>()
             .WithSummary("Per pool: size, used, free, used percent, level (ok / warning / critical / emergency, with hysteresis) and emergency reserve (none / reserved bytes / released).");
         MapReserveOperation(zfs, "/capacity/reserve", pool => new CapacityGuardian.Protocol.Reserve(pool))
@@ -41,14 +41,14 @@ public static class ZfsRoutes
 
     private static void MapView<TReport>(RouteGroupBuilder group, string path, Func<ZfsHealthView, TReport> select, string summary)
         where TReport : class =>
-        group.MapGet(path, async (IRequiredActor<StorageSupervisor> storage, SerializedViews cache, CancellationToken ct) =>
-                cache.Json(await ViewAsync(storage, ct), select))
+        group.MapGet(path, async (IRequiredActor<ZfsHealthActor> health, SerializedViews cache, CancellationToken ct) =>
+                cache.Json(await ViewAsync(health, ct), select))
             .Produces<TReport>()
             .WithSummary(summary);
 
     private static RouteHandlerBuilder MapReserveOperation(RouteGroupBuilder group, string pattern, Func<string, CapacityGuardian.Protocol.IRequest> command) =>
-        group.MapPost(pattern, (HttpRequest request, IRequiredActor<StorageSupervisor> storage, DPlaneOSOptions options, IOptions<JsonOptions> json, CancellationToken ct) =>
-                ReserveOperationAsync(request, command, storage, options, json.Value, ct))
+        group.MapPost(pattern, (HttpRequest request, IRequiredActor<CapacityGuardian> capacity, DPlaneOSOptions options, IOptions<JsonOptions> json, CancellationToken ct) =>
+                ReserveOperationAsync(request, command, capacity, options, json.Value, ct))
             .Accepts<PoolRequest>("application/json")
             .Produces<ReserveOutcome>()
             .ProducesValidationProblem()
@@ -59,7 +59,7 @@ public static class ZfsRoutes
     public sealed record PoolRequest(string? Pool);
 
     private static async Task<IResult> ReserveOperationAsync(
-        HttpRequest request, Func<string, CapacityGuardian.Protocol.IRequest> command, IRequiredActor<StorageSupervisor> storage,
+        HttpRequest request, Func<string, CapacityGuardian.Protocol.IRequest> command, IRequiredActor<CapacityGuardian> capacity,
         DPlaneOSOptions options, JsonOptions json, CancellationToken ct)
     {
         PoolRequest? body;
@@ -76,7 +76,7 @@ public static class ZfsRoutes
 
         // Up to five zfs/zpool calls, each with the command deadline, and maybe one operation queued before.
         var timeout = options.Zfs.CommandTimeout * 10 + ActorQuery.Timeout;
-        var outcome = await storage.ActorRef.Ask<ReserveOutcome>(command(body!.Pool!), timeout, ct);
+        var outcome = await (await capacity.GetAsync(ct)).Ask<ReserveOutcome>(command(body!.Pool!), timeout, ct);
         return outcome.Kind switch
         {
             ReserveOutcomeKind.Done => Results.Ok(outcome),
@@ -89,6 +89,6 @@ public static class ZfsRoutes
         };
     }
 
-    private static Task<ZfsHealthView> ViewAsync(IRequiredActor<StorageSupervisor> storage, CancellationToken ct) =>
-        storage.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, ActorQuery.Timeout, ct);
+    private static async Task<ZfsHealthView> ViewAsync(IRequiredActor<ZfsHealthActor> health, CancellationToken ct) =>
+        await (await health.GetAsync(ct)).Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, ActorQuery.Timeout, ct);
 }

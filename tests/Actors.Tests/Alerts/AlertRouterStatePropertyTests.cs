@@ -2,6 +2,7 @@ using CsCheck;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Tests.Alerts;
 
@@ -11,6 +12,9 @@ namespace DPlaneOS.Actors.Tests.Alerts;
 /// </summary>
 public sealed class AlertRouterStatePropertyTests
 {
+    /// <summary>The node the events of these tests come from.</summary>
+    private static readonly NodeIdentity TestNode = NodeIdentity.Named("nas1");
+
     private static readonly DateTimeOffset T0 = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly AlertOptions Timing = new();
     private static readonly string[] Subjects = ["tank", "backup"];
@@ -54,7 +58,7 @@ public sealed class AlertRouterStatePropertyTests
             var at = now + TimeSpan.FromSeconds(step.DelaySeconds);
             FireTimersUntil(at);
             now = at;
-            Take(state.Decide(MonitorEvent.Create("pool.degraded", step.Severity, Subjects[step.Subject], now), now, Timing, () => $"n{++ids}"));
+            Take(state.Decide(MonitorEvent.Create(TestNode, "pool.degraded", step.Severity, Subjects[step.Subject], now), now, Timing, () => $"n{++ids}"));
         }
         end = now + TimeSpan.FromDays(1);
         FireTimersUntil(end);

@@ -1,12 +1,16 @@
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Tests.Alerts;
 
 /// <summary>The debounce state machine alone: no actor, no clock, times passed in.</summary>
 public sealed class AlertRouterStateTests
 {
+    /// <summary>The node the events of these tests come from.</summary>
+    private static readonly NodeIdentity TestNode = NodeIdentity.Named("nas1");
+
     private static readonly DateTimeOffset T0 = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly AlertOptions Timing = new();
 
@@ -14,7 +18,7 @@ public sealed class AlertRouterStateTests
     private int _ids;
 
     private static MonitorEvent Event(Severity severity, string type = "pool.degraded", string subject = "tank", string? note = null) =>
-        MonitorEvent.Create(type, severity, subject, T0, note is null ? null : new Dictionary<string, string> { ["note"] = note });
+        MonitorEvent.Create(TestNode, type, severity, subject, T0, note is null ? null : new Dictionary<string, string> { ["note"] = note });
 
     private string NewId() => $"n{++_ids}";
 

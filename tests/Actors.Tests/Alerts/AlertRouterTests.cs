@@ -6,6 +6,7 @@ using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Persistence;
+using DPlaneOS.Actors.Node;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Tests.Alerts;
@@ -16,6 +17,9 @@ namespace DPlaneOS.Actors.Tests.Alerts;
 /// </summary>
 public sealed class AlertRouterTests : TestKit
 {
+    /// <summary>The node the events of these tests come from.</summary>
+    private static readonly NodeIdentity TestNode = NodeIdentity.Named("nas1");
+
     private static readonly Config VirtualTime = ConfigurationFactory.ParseString("""
         akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
@@ -56,7 +60,7 @@ public sealed class AlertRouterTests : TestKit
     }
 
     private MonitorEvent Event(Severity severity, string type = "pool.degraded", string subject = "tank") =>
-        MonitorEvent.Create(type, severity, subject, Sys.Scheduler.Now, new Dictionary<string, string> { ["pool"] = subject });
+        MonitorEvent.Create(TestNode, type, severity, subject, Sys.Scheduler.Now, new Dictionary<string, string> { ["pool"] = subject });
 
     private AlertNotification ExpectNotification(AlertNotificationKind kind, string key = "pool.degraded|tank")
     {

@@ -5,6 +5,7 @@ using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Delivery;
 using DPlaneOS.Actors.Alerts.Webhooks;
 using DPlaneOS.TestSupport.Lab;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Tests.Alerts;
 
@@ -26,7 +27,7 @@ public abstract class AlertSinkTestKit : Akka.TestKit.Xunit2.TestKit
                 """));
 
     protected static OutboxSinkSettings Settings(RetrySchedule? retry = null, int maxPending = 1000) =>
-        new(retry ?? FastRetry, maxPending, TimeProvider.System, () => 0.0, (_, _) => { });
+        new(retry ?? FastRetry, maxPending, TimeProvider.System, () => 0.0, (_, _) => { }, NodeIdentity.Named("nas1"));
 
     protected static WebhookInput WebhookRequest(string json) => SinkInputs.Webhook(json);
 

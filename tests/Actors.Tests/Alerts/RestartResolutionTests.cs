@@ -3,11 +3,11 @@ using Akka.TestKit;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Heartbeat;
 using DPlaneOS.Actors.Node;
-using DPlaneOS.Actors.Storage;
-using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.Actors.Storage.Capacity;
+using DPlaneOS.Actors.Storage.Docker;
+using DPlaneOS.Actors.Storage.Health;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
@@ -23,6 +23,9 @@ namespace DPlaneOS.Actors.Tests.Alerts;
 /// </summary>
 public sealed class RestartResolutionTests : VirtualTimeTestKit
 {
+    /// <summary>The node the events of these tests come from.</summary>
+    private static readonly NodeIdentity TestNode = NodeIdentity.Named("nas1");
+
     private static readonly AlertOptions Timing = new();
     private readonly FakeMountZfs _mounts = new();
     private readonly FakePoolProber _prober = new();
@@ -49,7 +52,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
     /// <summary>The alerting parent as the daemon starts it: subscribed before any producer publishes.</summary>
     private IActorRef StartAlerts()
     {
-        var alerts = Sys.ActorOf(AlertsSupervisor.Props(Timing, _clock), $"alerts-{++_incarnation}");
+        var alerts = Sys.ActorOf(AlertsSupervisor.Props(Timing, _clock, TestNode), $"alerts-{++_incarnation}");
         MonitorBus.Subscribe(Sys, alerts);
         return alerts;
     }
@@ -88,7 +91,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
     {
         var keeper = CreateTestProbe();
         var heartbeat = Sys.ActorOf(Props.Create(() => new PoolHeartbeatActor("tank", keeper.Ref,
-            new HeartbeatOptions { Interval = TimeSpan.FromSeconds(30), Deadline = TimeSpan.FromSeconds(10) }, _mounts, _prober, _clock, NodeIdentity.Named(Environment.MachineName))));
+            new HeartbeatOptions { Interval = TimeSpan.FromSeconds(30), Deadline = TimeSpan.FromSeconds(10) }, _mounts, _prober, _clock, TestNode)));
         keeper.ExpectMsg<PoolManager.Protocol.ResumeHeartbeat>();
         keeper.Reply(new PoolManager.Protocol.HeartbeatResumed(PoolHeartbeatState.Initial, null));
         // Answered only once resumed, so the tick timer is scheduled from here on.
@@ -99,7 +102,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
         return heartbeat;
     }
 
-    private MonitorEvent PoolFailed() => MonitorEvent.Create(PoolEvents.Failed, Severity.Critical, "tank", _clock.GetUtcNow(),
+    private MonitorEvent PoolFailed() => MonitorEvent.Create(TestNode, PoolEvents.Failed, Severity.Critical, "tank", _clock.GetUtcNow(),
         new Dictionary<string, string> { [PoolEvents.MountpointsKey] = "/tank" });
 
     [Fact]
@@ -123,7 +126,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
     {
         var alerts = StartAlerts();
         StartFreshHeartbeat();
-        var guardian = Sys.ActorOf(Props.Create(() => new CapacityGuardian(new CapacityOptions(), new FakeZpool(), new FakeZfs().WithPool("tank", used: 500_000_000, available: 500_000_000), _clock, NodeIdentity.Named(Environment.MachineName))));
+        var guardian = Sys.ActorOf(Props.Create(() => new CapacityGuardian(new CapacityOptions(), new FakeZpool(), new FakeZfs().WithPool("tank", used: 500_000_000, available: 500_000_000), _clock, TestNode)));
         guardian.Tell(Reading(50));
         Scheduler.Advance(Timing.Hysteresis);
         Scheduler.Advance(Timing.Cooldown);
@@ -134,11 +137,11 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
     [Fact]
     public void A_recovered_capacity_warning_is_resolved_once_by_the_first_reading_after_the_restart()
     {
-        FirstRunNotifies(MonitorEvent.Create("capacity.warning", Severity.Warning, "tank", _clock.GetUtcNow()));
+        FirstRunNotifies(MonitorEvent.Create(TestNode, "capacity.warning", Severity.Warning, "tank", _clock.GetUtcNow()));
 
         var alerts = StartAlerts();
         Assert.Equal("capacity|tank", Assert.Single(Active(alerts)).Key);
-        var guardian = Sys.ActorOf(Props.Create(() => new CapacityGuardian(new CapacityOptions(), new FakeZpool(), new FakeZfs().WithPool("tank", used: 500_000_000, available: 500_000_000), _clock, NodeIdentity.Named(Environment.MachineName))));
+        var guardian = Sys.ActorOf(Props.Create(() => new CapacityGuardian(new CapacityOptions(), new FakeZpool(), new FakeZfs().WithPool("tank", used: 500_000_000, available: 500_000_000), _clock, TestNode)));
         guardian.Tell(Reading(50));
 
         var resolved = NextNotification();
@@ -154,7 +157,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
     {
         // First run: the pool fails, the guard stops its container, both alerts go out.
         var alerts = StartAlerts();
-        var guard = Sys.ActorOf(Props.Create(() => new DockerGuard(new DockerOptions(), NodeIdentity.Named(Environment.MachineName), _docker, _clock)), "docker-1");
+        var guard = Sys.ActorOf(Props.Create(() => new DockerGuard(new DockerOptions(), TestNode, _docker, _clock)), "docker-1");
         Assert.Empty(WindowsOf(guard));
         MonitorBus.Publish(Sys, PoolFailed());
         AwaitCondition(() => Active(alerts).Count == 2);
@@ -165,7 +168,7 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
 
         // After the reboot the pool is fine: its fresh heartbeat's first probe ends everything, once.
         alerts = StartAlerts();
-        guard = Sys.ActorOf(Props.Create(() => new DockerGuard(new DockerOptions(), NodeIdentity.Named(Environment.MachineName), _docker, _clock)), "docker-2");
+        guard = Sys.ActorOf(Props.Create(() => new DockerGuard(new DockerOptions(), TestNode, _docker, _clock)), "docker-2");
         Assert.Equal("tank", Assert.Single(WindowsOf(guard)).Pool);
         StartFreshHeartbeat();
         var resolved = new[] { NextNotification(), NextNotification() };

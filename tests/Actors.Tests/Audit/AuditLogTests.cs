@@ -5,6 +5,7 @@ using DPlaneOS.Actors.Audit;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
 using Microsoft.Data.Sqlite;
+using DPlaneOS.Actors.Node;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Tests.Audit;
@@ -15,6 +16,9 @@ namespace DPlaneOS.Actors.Tests.Audit;
 /// </summary>
 public sealed class AuditLogTests : TestKit
 {
+    /// <summary>The node the events of these tests come from.</summary>
+    private static readonly NodeIdentity TestNode = NodeIdentity.Named("nas1");
+
     private const string Node = "test-node";
     private readonly string _databaseFile;
 
@@ -57,7 +61,7 @@ public sealed class AuditLogTests : TestKit
     {
         var store = anchor ?? _anchor;
         var mediator = _mediator.Ref;
-        return Sys.ActorOf(Props.Create(() => new AuditLog(Key, options ?? new AuditOptions(), TimeProvider.System, Node, false, store, mediator)));
+        return Sys.ActorOf(Props.Create(() => new AuditLog(Key, options ?? new AuditOptions(), TimeProvider.System, NodeIdentity.Named(Node), false, store, mediator)));
     }
 
     private static AuditEntry Entry(int i) => new("admin", "POST /api/things/{name}", $"/api/things/t{i}",
@@ -116,10 +120,10 @@ public sealed class AuditLogTests : TestKit
     {
         var writer = Writer(new AuditOptions { ActionEventTypes = ["docker.*", "capacity.reserve-released"] });
         var now = DateTimeOffset.UtcNow;
-        writer.Tell(MonitorEvent.Create("pool.degraded", Severity.Warning, "tank", now) with { Node = Node });
-        writer.Tell(MonitorEvent.Create("docker.stopped", Severity.Critical, "web", now) with { Node = "elsewhere" });
-        writer.Tell(MonitorEvent.Create("docker.stopped", Severity.Critical, "web", now) with { Node = Node });
-        writer.Tell(MonitorEvent.Create("capacity.reserve-released", Severity.Critical, "tank/dplane-reserved", now) with { Node = Node });
+        writer.Tell(MonitorEvent.Create(TestNode, "pool.degraded", Severity.Warning, "tank", now) with { Node = Node });
+        writer.Tell(MonitorEvent.Create(TestNode, "docker.stopped", Severity.Critical, "web", now) with { Node = "elsewhere" });
+        writer.Tell(MonitorEvent.Create(TestNode, "docker.stopped", Severity.Critical, "web", now) with { Node = Node });
+        writer.Tell(MonitorEvent.Create(TestNode, "capacity.reserve-released", Severity.Critical, "tank/dplane-reserved", now) with { Node = Node });
         // A request after the events: once it is answered, the events before it are in the journal.
         await writer.Ask<AuditLog.Protocol.Recorded>(new AuditLog.Protocol.Record(Entry(1)), TimeSpan.FromSeconds(5));
 
@@ -134,9 +138,9 @@ public sealed class AuditLogTests : TestKit
     {
         var writer = Writer(new AuditOptions { ActionEventTypes = ["*"] });
         var now = DateTimeOffset.UtcNow;
-        writer.Tell(MonitorEvent.Create(AuditTailCheck.ChainTruncated, Severity.Critical, $"audit-{Node}", now) with { Node = Node });
-        writer.Tell(MonitorEvent.Create(AuditTailCheck.AnchorInvalid, Severity.Critical, $"audit-{Node}", now) with { Node = Node });
-        writer.Tell(MonitorEvent.Create("pool.degraded", Severity.Warning, "tank", now) with { Node = Node });
+        writer.Tell(MonitorEvent.Create(TestNode, AuditTailCheck.ChainTruncated, Severity.Critical, $"audit-{Node}", now) with { Node = Node });
+        writer.Tell(MonitorEvent.Create(TestNode, AuditTailCheck.AnchorInvalid, Severity.Critical, $"audit-{Node}", now) with { Node = Node });
+        writer.Tell(MonitorEvent.Create(TestNode, "pool.degraded", Severity.Warning, "tank", now) with { Node = Node });
         await writer.Ask<AuditLog.Protocol.Recorded>(new AuditLog.Protocol.Record(Entry(1)), TimeSpan.FromSeconds(5));
 
         var records = await Reader.ReadAsync(1, 100, CancellationToken.None);

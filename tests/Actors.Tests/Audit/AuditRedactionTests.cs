@@ -1,10 +1,14 @@
 using DPlaneOS.Actors.Audit;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Tests.Audit;
 
 public sealed class AuditRedactionTests
 {
+    /// <summary>The node the events of these tests come from.</summary>
+    private static readonly NodeIdentity TestNode = NodeIdentity.Named("nas1");
+
     [Theory]
     [InlineData("password")]
     [InlineData("smtpPassword")]
@@ -77,7 +81,7 @@ public sealed class AuditRedactionTests
     [Fact]
     public void A_monitor_event_becomes_a_system_entry_with_masked_data()
     {
-        var monitorEvent = MonitorEvent.Create("gitops.apply.failed", Severity.Warning, "plan-3", DateTimeOffset.UnixEpoch,
+        var monitorEvent = MonitorEvent.Create(TestNode, "gitops.apply.failed", Severity.Warning, "plan-3", DateTimeOffset.UnixEpoch,
             new Dictionary<string, string> { ["error"] = "zpool busy", ["deploy_token"] = "qz" });
         var entry = AuditEntries.FromMonitorEvent(monitorEvent);
         Assert.Equal(("system", "gitops.apply.failed", "plan-3", false), (entry.Actor, entry.Action, entry.Resource, entry.Success));

@@ -1,10 +1,10 @@
-using DPlaneOS.Actors.Node;
 using Akka.Actor;
 using Akka.TestKit;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage.Capacity;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.Health;

@@ -1,5 +1,5 @@
 using Akka.Hosting;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Gateway.Hosting;
 using DPlaneOS.TestSupport;
 using Microsoft.Extensions.Hosting;
@@ -38,7 +38,7 @@ public sealed class SystemdWatchdogTests
             // 400 ms as systemd passes it: pet every 200 ms, each ask may take 100 ms.
             settings: new Dictionary<string, string> { ["WATCHDOG_USEC"] = "400000" },
             // As Program registers it under systemd (before the actor system's hosted service).
-            services: s => s.AddHostedService(sp => new SystemdWatchdog(events, sp.GetRequiredService<IRequiredActor<StorageSupervisor>>(),
+            services: s => s.AddHostedService(sp => new SystemdWatchdog(events, sp.GetRequiredService<IRequiredActor<ZfsHealthActor>>(),
                 sp.GetRequiredService<IConfiguration>(), events)));
 
         await events.WaitForAsync(e => e.Count(x => x == WatchdogEvents.Pet) >= 3, "three pets while all answers");

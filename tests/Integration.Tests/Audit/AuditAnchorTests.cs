@@ -33,7 +33,7 @@ public sealed class AuditAnchorTests
 
     private static async Task<JsonElement> AlertAsync(TestSupport.DaemonFixture daemon, string type)
     {
-        var key = $"{type}|{AuditSetup.PersistenceId}";
+        var key = $"{type}|{AuditSetup.PersistenceId(daemon.Node())}";
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Audit;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.TestSupport;
 using Microsoft.AspNetCore.Http;
 
@@ -29,6 +30,12 @@ internal static class AuditDaemon
 
     public static IActorRef Writer(this DaemonFixture daemon) =>
         daemon.App.Services.GetRequiredService<IRequiredActor<AuditLog>>().ActorRef;
+
+    /// <summary>The persistence id of the chain in <paramref name="dataDir"/>: from the node identity its daemon wrote at its first start.</summary>
+    public static string PersistenceIdIn(string dataDir) =>
+        AuditSetup.PersistenceId(NodeIdentity.Named(NodeIdentityFile.Read(dataDir) ?? throw new InvalidOperationException($"no node identity in {dataDir}")));
+
+    public static NodeIdentity Node(this DaemonFixture daemon) => daemon.App.Services.GetRequiredService<NodeIdentity>();
 
     public static ActorSystem System(this DaemonFixture daemon) => daemon.App.Services.GetRequiredService<ActorSystem>();
 

@@ -1,11 +1,15 @@
 using System.Text;
 using DPlaneOS.Actors.Audit;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Integration.Tests.Audit;
 
 public sealed class AuditKeySecrecyTests
 {
+    /// <summary>The node of a test daemon without DPlaneOS:NodeName: its host name.</summary>
+    private static readonly NodeIdentity DaemonNode = NodeIdentity.Named(Environment.MachineName);
+
     [Fact]
     public async Task The_key_is_created_0600_and_never_appears_in_a_response_or_a_log_line()
     {
@@ -23,7 +27,7 @@ public sealed class AuditKeySecrecyTests
                 var keyFile = Path.Combine(dataDir, AuditKey.FileName);
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
                 await daemon.PostThingsAsync(2);
-                MonitorBus.Publish(daemon.System(), MonitorEvent.Create("docker.stopped", Severity.Critical, "web", DateTimeOffset.UtcNow));
+                MonitorBus.Publish(daemon.System(), MonitorEvent.Create(DaemonNode, "docker.stopped", Severity.Critical, "web", DateTimeOffset.UtcNow));
                 using var client = daemon.Client(daemon.Token);
                 foreach (var path in new[] { "/api/system/audit/verify-chain", "/api/system/audit?limit=500", "/api/system/starts", "/openapi/v1.json", "/healthz", "/api/system/audit?limit=x" })
                     responses.AppendLine(await (await client.GetAsync(path)).Content.ReadAsStringAsync());

@@ -33,7 +33,7 @@ public sealed class AuditPeriodicCheckTests
 
         var broken = await bus.WaitForAsync(e => e.Type == AuditChainTracker.Broken, within, "audit.chain.broken");
         Assert.Equal(Severity.Critical, broken.Severity);
-        Assert.Equal((AuditSetup.PersistenceId, AuditSetup.Node), (broken.Subject, broken.Node));
+        Assert.Equal((AuditSetup.PersistenceId(daemon.Node()), daemon.Node().Name), (broken.Subject, broken.Node));
         Assert.Equal("4", broken.Data["firstBrokenSequence"]);
         Assert.StartsWith("HMAC mismatch at sequence 4", broken.Data["reason"]);
         // The check and the route read the same database the same way.
@@ -49,7 +49,7 @@ public sealed class AuditPeriodicCheckTests
         Assert.All(bus.Seen.Skip(start).Where(IsChecked), e => Assert.Equal(("false", "4"), (e.Data["valid"], e.Data["firstBrokenSequence"])));
 
         var alerts = (await daemon.Client(daemon.Token).GetFromJsonAsync<JsonElement>("/api/alerts")).GetProperty("items").EnumerateArray();
-        var alert = Assert.Single(alerts, a => a.GetProperty("key").GetString() == $"{AuditChainTracker.Broken}|{AuditSetup.PersistenceId}");
+        var alert = Assert.Single(alerts, a => a.GetProperty("key").GetString() == $"{AuditChainTracker.Broken}|{AuditSetup.PersistenceId(daemon.Node())}");
         Assert.Equal(("critical", true), (alert.GetProperty("severity").GetString(), alert.GetProperty("notified").GetBoolean()));
     }
 

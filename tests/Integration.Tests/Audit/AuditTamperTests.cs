@@ -171,7 +171,7 @@ public sealed class AuditTamperTests(ITestOutputHelper output)
             }
             await ExecuteAsync(ownConnection,
                 $"UPDATE journal SET message = convert_to(replace(convert_from(message, 'UTF8'), 'thing-3', 'thing-9'), 'UTF8') " +
-                $"WHERE persistence_id = '{AuditSetup.PersistenceId}' AND sequence_number = 3");
+                $"WHERE persistence_id = '{AuditDaemon.PersistenceIdIn(dataDir)}' AND sequence_number = 3");
             await using (var daemon = await AuditDaemon.StartAsync(dataDir, settings))
                 AssertBrokenAt(await daemon.VerifyAsync(), 3, "HMAC mismatch at sequence 3");
         }

@@ -2,12 +2,16 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Integration.Tests.Audit;
 
 /// <summary>The audit middleware and the monitor-event subscription on the real daemon with its SQLite journal.</summary>
 public sealed class AuditTrailTests
 {
+    /// <summary>The node of a test daemon without DPlaneOS:NodeName: its host name.</summary>
+    private static readonly NodeIdentity DaemonNode = NodeIdentity.Named(Environment.MachineName);
+
     [Fact]
     public async Task An_authenticated_mutating_call_is_in_the_database_before_its_response_arrives_without_secrets()
     {
@@ -125,13 +129,13 @@ public sealed class AuditTrailTests
         await WaitForSubscriptionAsync(daemon);
         var now = DateTimeOffset.UtcNow;
         var system = daemon.System();
-        MonitorBus.Publish(system, MonitorEvent.Create("pool.degraded", Severity.Warning, "tank", now));
-        MonitorBus.Publish(system, MonitorEvent.Create("docker.stopped", Severity.Critical, "web", now,
+        MonitorBus.Publish(system, MonitorEvent.Create(DaemonNode, "pool.degraded", Severity.Warning, "tank", now));
+        MonitorBus.Publish(system, MonitorEvent.Create(DaemonNode, "docker.stopped", Severity.Critical, "web", now,
             new Dictionary<string, string> { ["reason"] = "pool tank failed", ["registry_token"] = "qz-registry" }));
-        MonitorBus.Publish(system, MonitorEvent.Create("capacity.reserve-released", Severity.Critical, "tank/dplane-reserved", now));
-        MonitorBus.Publish(system, MonitorEvent.Create("gitops.apply.failed", Severity.Warning, "plan-7", now));
-        MonitorBus.Publish(system, MonitorEvent.Create("docker.stopped", Severity.Critical, "db", now) with { Node = "another-appliance" });
-        MonitorBus.Publish(system, MonitorEvent.Create("docker.restarted", Severity.Info, "web", now));
+        MonitorBus.Publish(system, MonitorEvent.Create(DaemonNode, "capacity.reserve-released", Severity.Critical, "tank/dplane-reserved", now));
+        MonitorBus.Publish(system, MonitorEvent.Create(DaemonNode, "gitops.apply.failed", Severity.Warning, "plan-7", now));
+        MonitorBus.Publish(system, MonitorEvent.Create(DaemonNode, "docker.stopped", Severity.Critical, "db", now) with { Node = "another-appliance" });
+        MonitorBus.Publish(system, MonitorEvent.Create(DaemonNode, "docker.restarted", Severity.Info, "web", now));
 
         var records = await WaitForRecordsAsync(daemon, 4);
         Assert.Equal(["docker.restarted", "gitops.apply.failed", "capacity.reserve-released", "docker.stopped"],
@@ -156,8 +160,8 @@ public sealed class AuditTrailTests
         });
         await WaitForSubscriptionAsync(daemon);
         var system = daemon.System();
-        MonitorBus.Publish(system, MonitorEvent.Create("docker.stopped", Severity.Critical, "web", DateTimeOffset.UtcNow));
-        MonitorBus.Publish(system, MonitorEvent.Create("pool.degraded", Severity.Warning, "tank", DateTimeOffset.UtcNow));
+        MonitorBus.Publish(system, MonitorEvent.Create(DaemonNode, "docker.stopped", Severity.Critical, "web", DateTimeOffset.UtcNow));
+        MonitorBus.Publish(system, MonitorEvent.Create(DaemonNode, "pool.degraded", Severity.Warning, "tank", DateTimeOffset.UtcNow));
 
         var records = await WaitForRecordsAsync(daemon, 1);
         Assert.Equal("pool.degraded", records.Single().GetProperty("action").GetString());

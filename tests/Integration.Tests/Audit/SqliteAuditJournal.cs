@@ -14,7 +14,7 @@ public sealed class SqliteAuditJournal(string dataDir)
         await using var connection = await OpenAsync();
         var command = connection.CreateCommand();
         command.CommandText = "SELECT sequence_number, message FROM journal WHERE persistence_id = $id AND manifest = 'audit.record.v1' ORDER BY sequence_number";
-        command.Parameters.AddWithValue("$id", AuditSetup.PersistenceId);
+        command.Parameters.AddWithValue("$id", AuditDaemon.PersistenceIdIn(dataDir));
         var rows = new List<(long, string)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -38,7 +38,7 @@ public sealed class SqliteAuditJournal(string dataDir)
         var command = connection.CreateCommand();
         command.CommandText = "UPDATE journal SET message = $payload WHERE persistence_id = $id AND sequence_number = $seq";
         command.Parameters.AddWithValue("$payload", payload);
-        command.Parameters.AddWithValue("$id", AuditSetup.PersistenceId);
+        command.Parameters.AddWithValue("$id", AuditDaemon.PersistenceIdIn(dataDir));
         command.Parameters.AddWithValue("$seq", sequence);
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
@@ -48,7 +48,7 @@ public sealed class SqliteAuditJournal(string dataDir)
         await using var connection = await OpenAsync();
         var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM journal WHERE persistence_id = $id AND sequence_number = $seq";
-        command.Parameters.AddWithValue("$id", AuditSetup.PersistenceId);
+        command.Parameters.AddWithValue("$id", AuditDaemon.PersistenceIdIn(dataDir));
         command.Parameters.AddWithValue("$seq", sequence);
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }

@@ -3,8 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Heartbeat;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.TestSupport;
 using DPlaneOS.TestSupport.Lab;
 using DPlaneOS.Zfs.Host;
@@ -38,8 +37,8 @@ public sealed class PoolHeartbeatOnZfsFuseTests(ITestOutputHelper output)
 
     private static async Task<PoolManager.Protocol.HeartbeatReport?> HeartbeatAsync(DaemonFixture daemon, string pool)
     {
-        var storage = daemon.App.Services.GetRequiredService<ActorRegistry>().Get<StorageSupervisor>();
-        var heartbeats = await storage.Ask<PoolManager.Protocol.Heartbeats>(PoolManager.Protocol.GetHeartbeats.Instance, TimeSpan.FromSeconds(5));
+        var pools = daemon.App.Services.GetRequiredService<ActorRegistry>().Get<PoolManager>();
+        var heartbeats = await pools.Ask<PoolManager.Protocol.Heartbeats>(PoolManager.Protocol.GetHeartbeats.Instance, TimeSpan.FromSeconds(5));
         return heartbeats.Pools.SingleOrDefault(h => h.Pool == pool);
     }
 

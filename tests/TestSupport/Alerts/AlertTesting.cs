@@ -6,18 +6,22 @@ using DPlaneOS.Actors.Alerts.Delivery;
 using DPlaneOS.Actors.Alerts.Smtp;
 using DPlaneOS.Actors.Alerts.Webhooks;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.TestSupport.Alerts;
 
 /// <summary>Publishing alert notifications into a running daemon, as the alert router does.</summary>
 public static class AlertTesting
 {
+    /// <summary>The node of a test daemon without DPlaneOS:NodeName: its host name.</summary>
+    private static readonly NodeIdentity DaemonNode = NodeIdentity.Named(Environment.MachineName);
+
     public static AlertNotification Notification(
         string type, Severity severity, string subject,
         AlertNotificationKind kind = AlertNotificationKind.Raised, IReadOnlyDictionary<string, string>? data = null)
     {
         var now = DateTimeOffset.UtcNow;
-        var monitorEvent = MonitorEvent.Create(type, severity, subject, now, data);
+        var monitorEvent = MonitorEvent.Create(DaemonNode, type, severity, subject, now, data);
         return new AlertNotification(Guid.NewGuid().ToString("N"), $"{type}|{subject}", kind, severity, monitorEvent, now);
     }
 
@@ -25,7 +29,7 @@ public static class AlertTesting
     public static AlertNotification Resolution(AlertNotification raised)
     {
         var now = DateTimeOffset.UtcNow;
-        var monitorEvent = MonitorEvent.Create(raised.Event.Type, Severity.Resolved, raised.Event.Subject, now);
+        var monitorEvent = MonitorEvent.Create(DaemonNode, raised.Event.Type, Severity.Resolved, raised.Event.Subject, now);
         return new AlertNotification(Guid.NewGuid().ToString("N"), raised.Key, AlertNotificationKind.Resolved, Severity.Resolved, monitorEvent, now);
     }
 

@@ -42,9 +42,9 @@ public sealed record AlertMessage(
         notification.Event.Data);
 
     /// <summary>A synthetic message for a sink's test route; never queued.</summary>
-    public static AlertMessage Test(string type, string subject, DateTimeOffset now, IReadOnlyDictionary<string, string> data)
+    public static AlertMessage Test(string type, string subject, string node, DateTimeOffset now, IReadOnlyDictionary<string, string> data)
     {
         var id = "test-" + Guid.NewGuid().ToString("N");
-        return new(id, $"{type}|{subject}", TestKind, Severity.Info, id, type, subject, Environment.MachineName, now, now, data);
+        return new(id, $"{type}|{subject}", TestKind, Severity.Info, id, type, subject, node, now, now, data);
     }
 }

@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Persistence;
 using DPlaneOS.Actors.Persistence;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Alerts.Delivery;
 
@@ -13,7 +14,8 @@ public sealed record OutboxSinkSettings(
     int MaxPending,
     TimeProvider Time,
     Func<double> Random,
-    Action<ActorSystem, IActorRef> Subscribe);
+    Action<ActorSystem, IActorRef> Subscribe,
+    NodeIdentity Node);
 
 /// <summary>
 /// The delivery half every alert sink shares. A notification from <see cref="AlertBus"/> that a
@@ -70,6 +72,9 @@ public abstract class OutboxSinkActor : ReceivePersistentActor, IWithTimers
     protected OutboxState Outbox { get; private set; } = OutboxState.Empty;
 
     protected TimeProvider Time => _settings.Time;
+
+    /// <summary>This node, as test messages name it.</summary>
+    protected NodeIdentity Node => _settings.Node;
 
     protected CancellationToken Stopping => _stopping.Token;
 

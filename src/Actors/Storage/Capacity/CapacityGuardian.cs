@@ -1,9 +1,9 @@
 using Akka.Actor;
 using Akka.Event;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Node;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
@@ -132,7 +132,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
 
     public static class Protocol
     {
-        /// <summary>The requests <see cref="StorageSupervisor"/> forwards to the guardian.</summary>
+        /// <summary>The requests the gateway sends the guardian (registered as <see cref="CapacityGuardian"/>).</summary>
         public interface IRequest;
 
         /// <summary>Replies with the current <see cref="CapacityReport"/>.</summary>

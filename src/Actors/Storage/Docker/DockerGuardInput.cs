@@ -1,5 +1,5 @@
 using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Pools;
 
 namespace DPlaneOS.Actors.Storage.Docker;
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Audit;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Support.Sections;
 
@@ -9,7 +10,7 @@ namespace DPlaneOS.Actors.Support.Sections;
 /// <c>audit/</c>: the newest audit records as stored in the database, and the chain check, so a
 /// bug report shows what was changed and whether the record of it is intact. Never the key.
 /// </summary>
-public sealed class AuditBundleSection(ActorSystem system, IRequiredActor<AuditLog> audit, DPlaneOSOptions options) : IBundleSection
+public sealed class AuditBundleSection(ActorSystem system, IRequiredActor<AuditLog> audit, DPlaneOSOptions options, NodeIdentity node) : IBundleSection
 {
     public const int RecordsKept = 500;
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
@@ -22,8 +23,8 @@ public sealed class AuditBundleSection(ActorSystem system, IRequiredActor<AuditL
         var head = await audit.ActorRef.Ask<AuditLog.Protocol.Head>(AuditLog.Protocol.GetHead.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
         var last = head.Last.Sequence;
         yield return BundleEntries.Json("audit/records.json", context.Json, async ct =>
-            await AuditSetup.Reader(system).ReadAsync(Math.Max(1, last - RecordsKept + 1), last, ct).ConfigureAwait(false));
+            await AuditSetup.Reader(system, node).ReadAsync(Math.Max(1, last - RecordsKept + 1), last, ct).ConfigureAwait(false));
         yield return BundleEntries.Json("audit/verify-chain.json", context.Json, async ct =>
-            await AuditSetup.Reader(system).VerifyAsync(AuditKey.Load(AuditSetup.KeyPath(options)), head.Last, ct).ConfigureAwait(false));
+            await AuditSetup.Reader(system, node).VerifyAsync(AuditKey.Load(AuditSetup.KeyPath(options)), head.Last, ct).ConfigureAwait(false));
     }
 }

@@ -7,8 +7,8 @@ using Akka.Hosting;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Node;
-using DPlaneOS.Actors.Storage;
 using DPlaneOS.Actors.Storage.Capacity;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs.Health;
 
 namespace DPlaneOS.Actors.Support.Sections;
@@ -20,7 +20,8 @@ namespace DPlaneOS.Actors.Support.Sections;
 public sealed class DaemonBundleSection(
     DPlaneOSOptions options,
     IRequiredActor<NodeLifecycleActor> lifecycle,
-    IRequiredActor<StorageSupervisor> storage) : IBundleSection
+    IRequiredActor<ZfsHealthActor> health,
+    IRequiredActor<CapacityGuardian> capacityGuardian) : IBundleSection
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
@@ -42,8 +43,8 @@ public sealed class DaemonBundleSection(
             await lifecycle.ActorRef.Ask<NodeLifecycleActor.Protocol.Starts>(NodeLifecycleActor.Protocol.GetStarts.Instance, AskTimeout, ct).ConfigureAwait(false));
         yield return BundleEntries.Json("daemon/zfs-view.json", context.Json, async ct =>
         {
-            var view = await storage.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, ct).ConfigureAwait(false);
-            var capacity = await storage.ActorRef.Ask<CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, AskTimeout, ct).ConfigureAwait(false);
+            var view = await health.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, ct).ConfigureAwait(false);
+            var capacity = await capacityGuardian.ActorRef.Ask<CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, AskTimeout, ct).ConfigureAwait(false);
             return new { health = view.Health, capacity, iostat = view.Iostat, events = view.Events };
         });
     }

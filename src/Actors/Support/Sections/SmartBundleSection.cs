@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +13,7 @@ namespace DPlaneOS.Actors.Support.Sections;
 /// every disk the ZFS read model knows, read in parallel up to the bundle's look-ahead.
 /// </summary>
 public sealed class SmartBundleSection(
-    IRequiredActor<StorageSupervisor> storage, [FromKeyedServices(SupportBundleServices.RunnerKey)] ICommandRunner runner, HostTools tools, DPlaneOSOptions options) : IBundleSection
+    IRequiredActor<ZfsHealthActor> health, [FromKeyedServices(SupportBundleServices.RunnerKey)] ICommandRunner runner, HostTools tools, DPlaneOSOptions options) : IBundleSection
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
@@ -23,7 +23,7 @@ public sealed class SmartBundleSection(
         BundleContext context, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return BundleEntries.Command(runner, "smart/scan.json", [tools.Smartctl, "--json", "--scan"], options.SupportBundle.CommandTimeout);
-        var view = await storage.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
+        var view = await health.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
         foreach (var device in view.DevicePaths.Order(StringComparer.Ordinal))
         {
             // Only block devices under /dev reach smartctl (the read model resolved them so).

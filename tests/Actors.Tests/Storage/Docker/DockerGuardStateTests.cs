@@ -1,6 +1,7 @@
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Node;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.Actors.Storage.Docker;
 using static DPlaneOS.Actors.Storage.Docker.DockerGuardEffect;
 
@@ -175,7 +176,7 @@ public sealed class DockerGuardStateTests
     [Fact]
     public void Only_this_nodes_pool_failures_and_recoveries_are_inputs()
     {
-        var failed = MonitorEvent.Create(Node.NodeIdentity.Named("nas1"), PoolEvents.Failed, Severity.Critical, "tank", T0,
+        var failed = MonitorEvent.Create(NodeIdentity.Named("nas1"), PoolEvents.Failed, Severity.Critical, "tank", T0,
             new Dictionary<string, string> { [PoolEvents.MountpointsKey] = "/tank" });
         var input = Assert.IsType<DockerGuardInput.PoolFailed>(DockerGuardInput.Of(failed, "nas1"));
         Assert.Equal("tank", input.Pool);

@@ -3,7 +3,7 @@ using Akka.Event;
 using Akka.TestKit;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.TestSupport;

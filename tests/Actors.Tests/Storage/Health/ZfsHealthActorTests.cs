@@ -1,12 +1,13 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Hosting;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Smart;
 
-namespace DPlaneOS.Actors.Tests;
+namespace DPlaneOS.Actors.Tests.Storage.Health;
 
 public sealed class ZfsHealthActorTests : TestKit
 {
@@ -116,8 +117,8 @@ public sealed class ZfsHealthActorTests : TestKit
     public void A_crash_is_followed_by_a_restart_under_backoff_and_reading_goes_on()
     {
         var zpool = new FakeZpool();
-        var supervised = Sys.ActorOf(StorageSupervisor.Backoff(
-            HealthProps(zpool, new FakeSmartctl("smartctl-json-all-sat-hdd-healthy-wdc-wd181kryz.json"), DeviceRootWithDisks()), "health"));
+        var supervised = Sys.ActorOf(Supervision.OnFailure(
+            HealthProps(zpool, new FakeSmartctl("smartctl-json-all-sat-hdd-healthy-wdc-wd181kryz.json"), DeviceRootWithDisks()), "health", new SupervisionOptions()));
         AwaitView(supervised, v => v.Health.LastRefresh is not null);
 
         zpool.ThrowOnce = new InvalidOperationException("boom");

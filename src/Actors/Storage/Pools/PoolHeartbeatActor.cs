@@ -6,7 +6,7 @@ using DPlaneOS.Actors.Events;
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Model;
 
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>
 /// <c>/user/storage/pools/&lt;pool&gt;</c>: probes one pool every interval (mount lookup, then a

@@ -1,8 +1,8 @@
 using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Heartbeat;
-using static DPlaneOS.Actors.Heartbeat.HeartbeatObservation;
+using DPlaneOS.Actors.Storage.Pools;
+using static DPlaneOS.Actors.Storage.Pools.HeartbeatObservation;
 
-namespace DPlaneOS.Actors.Tests.Heartbeat;
+namespace DPlaneOS.Actors.Tests.Storage.Pools;
 
 public sealed class PoolHeartbeatStateTests
 {

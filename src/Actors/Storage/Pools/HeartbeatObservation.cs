@@ -1,4 +1,4 @@
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>One input to <see cref="PoolHeartbeatState.Apply"/>.</summary>
 public abstract record HeartbeatObservation

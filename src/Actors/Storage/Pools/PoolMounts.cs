@@ -1,7 +1,7 @@
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Model;
 
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>
 /// Where a pool can be probed (its root dataset's mountpoint, when mounted) and where all its mounted

@@ -1,4 +1,4 @@
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>Writes, fsyncs and reads back a file in a pool's mountpoint.</summary>
 public interface IPoolProber

@@ -1,4 +1,4 @@
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>What the heartbeat concludes about one pool.</summary>
 public enum PoolHealth

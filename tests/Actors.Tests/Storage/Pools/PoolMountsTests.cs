@@ -1,9 +1,9 @@
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Model;
 using DPlaneOS.Zfs.Parsing;
 
-namespace DPlaneOS.Actors.Tests.Heartbeat;
+namespace DPlaneOS.Actors.Tests.Storage.Pools;
 
 public sealed class PoolMountsTests
 {

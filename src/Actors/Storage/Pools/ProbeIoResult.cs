@@ -1,4 +1,4 @@
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>
 /// The outcome of one write-fsync-read probe; <see cref="Failure"/> says what went wrong. A probe that met

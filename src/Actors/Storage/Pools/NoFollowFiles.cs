@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>
 /// The libc calls the heartbeat probe needs to work relative to a directory handle without ever following

@@ -4,7 +4,7 @@ using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Model;
 
-namespace DPlaneOS.Actors.Storage;
+namespace DPlaneOS.Actors.Storage.Health;
 
 /// <summary>
 /// Holds the ZFS read model the health, capacity, iostat and events routes serve. Pool status is
@@ -78,7 +78,7 @@ public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
         if (!message.Reading.Status.IsOk)
             _log.Warning("zpool status failed: {0}", message.Reading.Status.Error);
         else
-            Context.System.EventStream.Publish(new Protocol.PoolsObserved(message.Reading.At, message.Reading.Status.Value));
+            Context.System.EventStream.Publish(new Pools.PoolManager.Protocol.PoolsObserved(message.Reading.At, message.Reading.Status.Value));
 
         // A disk we have never read (first start, a new or replaced disk) gets SMART now, not in 30 min.
         var devices = _view.DevicePaths.ToHashSet();
@@ -119,12 +119,6 @@ public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
         {
             public static readonly RefreshSmart Instance = new();
         }
-
-        /// <summary>
-        /// On the local EventStream after every successful status read: the pools zpool lists now.
-        /// The pool heartbeats' discovery (imported pools get one, exported pools lose theirs).
-        /// </summary>
-        public sealed record PoolsObserved(DateTimeOffset At, IReadOnlyList<PoolStatus> Pools);
 
         internal sealed record StatusRead(ZfsStatusReading? Reading, Exception? Failure = null);
 

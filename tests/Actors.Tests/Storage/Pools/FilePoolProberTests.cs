@@ -1,7 +1,7 @@
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.Zfs.Host;
 
-namespace DPlaneOS.Actors.Tests.Heartbeat;
+namespace DPlaneOS.Actors.Tests.Storage.Pools;
 
 /// <summary>
 /// The real prober on real files (the tests run as root, like the daemon): it writes only inside its own

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
-using static DPlaneOS.Actors.Heartbeat.NoFollowFiles;
+using static DPlaneOS.Actors.Storage.Pools.NoFollowFiles;
 
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>
 /// One probe's file I/O, confined to <c>&lt;pool root&gt;/.dplaneos/</c>: a directory the daemon creates and owns

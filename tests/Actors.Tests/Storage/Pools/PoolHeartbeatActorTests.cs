@@ -3,10 +3,10 @@ using Akka.Actor;
 using Akka.TestKit;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Heartbeat;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.TestSupport;
 
-namespace DPlaneOS.Actors.Tests.Heartbeat;
+namespace DPlaneOS.Actors.Tests.Storage.Pools;
 
 public sealed class PoolHeartbeatActorTests : VirtualTimeTestKit
 {

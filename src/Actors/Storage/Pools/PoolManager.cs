@@ -1,16 +1,18 @@
 using Akka.Actor;
 using Akka.Event;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Node;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs;
 using DPlaneOS.Zfs.Host;
+using DPlaneOS.Zfs.Model;
 
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>
 /// <c>/user/storage/pools</c>: keeps one <see cref="PoolHeartbeatActor"/> per imported pool. The pool
-/// set comes from the <see cref="ZfsHealthActor"/>'s status reads (<see cref="ZfsHealthActor.Protocol.PoolsObserved"/>
+/// set comes from the <see cref="ZfsHealthActor"/>'s status reads (<see cref="Protocol.PoolsObserved"/>
 /// on the local EventStream): one zpool reader for the whole daemon, so the heartbeats see the same
 /// states the health routes serve, and a pool imported later is found within one status refresh.
 /// Each heartbeat runs under its own backoff supervisor, so a crash in one never touches another.
@@ -24,6 +26,7 @@ public sealed class PoolManager : ReceiveActor
     private readonly TimeProvider _time;
     private readonly NodeIdentity _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Supervision _supervision = Supervision.For(Context.System);
     private readonly Dictionary<string, IActorRef> _heartbeats = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Protocol.HeartbeatReport> _reports = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _stoppingHeartbeats = [];
@@ -36,25 +39,28 @@ public sealed class PoolManager : ReceiveActor
         _time = time;
         _node = node;
 
-        Receive<ZfsHealthActor.Protocol.PoolsObserved>(Reconcile);
+        Receive<Protocol.PoolsObserved>(Reconcile);
         Receive<Protocol.ResumeHeartbeat>(resume =>
         {
             var last = _reports.GetValueOrDefault(resume.Pool);
             Sender.Tell(new Protocol.HeartbeatResumed(last?.State ?? PoolHeartbeatState.Initial, last?.Mounts));
         });
         Receive<Protocol.HeartbeatReport>(report => _reports[report.Pool] = report);
-        Receive<Terminated>(terminated => _stoppingHeartbeats.Remove(terminated.ActorRef));
+        Receive<Terminated>(terminated =>
+        {
+            if (!_stoppingHeartbeats.Remove(terminated.ActorRef)) _supervision.GaveUp(terminated.ActorRef);
+        });
         Receive<Protocol.GetHeartbeats>(_ => Sender.Tell(new Protocol.Heartbeats(
             _heartbeats.Keys.Order(StringComparer.Ordinal)
                 .Select(pool => _reports.GetValueOrDefault(pool) ?? new Protocol.HeartbeatReport(pool, PoolHeartbeatState.Initial, null, null))
                 .ToList())));
     }
 
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(ZfsHealthActor.Protocol.PoolsObserved));
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(Protocol.PoolsObserved));
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
-    private void Reconcile(ZfsHealthActor.Protocol.PoolsObserved observed)
+    private void Reconcile(Protocol.PoolsObserved observed)
     {
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pool in observed.Pools)
@@ -71,7 +77,7 @@ public sealed class PoolManager : ReceiveActor
                 // Exported and imported again before the old heartbeat finished stopping: next refresh.
                 if (_stoppingHeartbeats.ContainsValue(pool.Name)) continue;
                 _log.Info("Pool {0} found; starting its heartbeat", pool.Name);
-                heartbeat = Context.ActorOf(StorageSupervisor.Backoff(HeartbeatProps(pool.Name), pool.Name), pool.Name);
+                heartbeat = _supervision.RestartOnFailure(Context, HeartbeatProps(pool.Name), pool.Name);
                 _heartbeats[pool.Name] = heartbeat;
             }
             heartbeat.Tell(new PoolHeartbeatActor.Protocol.PoolStateRead(pool.State));
@@ -82,7 +88,6 @@ public sealed class PoolManager : ReceiveActor
             // Its last state stays in _reports: a pool exported while failed and imported again resumes failed.
             _log.Info("Pool {0} is gone (exported or destroyed); stopping its heartbeat", gone);
             var heartbeat = _heartbeats[gone];
-            Context.Watch(heartbeat);
             Context.Stop(heartbeat);
             _stoppingHeartbeats[heartbeat] = gone;
             _heartbeats.Remove(gone);
@@ -94,6 +99,12 @@ public sealed class PoolManager : ReceiveActor
 
     public static class Protocol
     {
+        /// <summary>
+        /// Published by <see cref="ZfsHealthActor"/> on the local EventStream after every successful status read:
+        /// the pools zpool lists now. The heartbeats' discovery (imported pools get one, exported pools lose theirs).
+        /// </summary>
+        public sealed record PoolsObserved(DateTimeOffset At, IReadOnlyList<PoolStatus> Pools);
+
         /// <summary>Replies with <see cref="Heartbeats"/>, one report per watched pool.</summary>
         public sealed record GetHeartbeats
         {

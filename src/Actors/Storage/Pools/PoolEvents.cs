@@ -1,6 +1,6 @@
 using DPlaneOS.Actors.Events;
 
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>The <see cref="MonitorEvent"/> types the pool heartbeat publishes, and their data keys.</summary>
 public static class PoolEvents

@@ -1,13 +1,13 @@
-using DPlaneOS.Actors.Node;
 using Akka.Actor;
 using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Heartbeat;
-using DPlaneOS.Actors.Storage;
+using DPlaneOS.Actors.Node;
+using DPlaneOS.Actors.Storage.Health;
+using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.TestSupport;
 using DPlaneOS.Zfs.Model;
 using DPlaneOS.Zfs.Parsing;
 
-namespace DPlaneOS.Actors.Tests.Heartbeat;
+namespace DPlaneOS.Actors.Tests.Storage.Pools;
 
 public sealed class PoolManagerTests : VirtualTimeTestKit
 {
@@ -25,11 +25,11 @@ public sealed class PoolManagerTests : VirtualTimeTestKit
     private IActorRef StartManager(HeartbeatOptions? heartbeat = null)
     {
         var options = new DPlaneOSOptions { Heartbeat = heartbeat ?? new HeartbeatOptions { Interval = Interval, Deadline = Deadline } };
-        return Sys.ActorOf(Props.Create(() => new PoolManager(options, _zfs, _prober, TimeProvider.System, NodeIdentity.Named(Environment.MachineName))), "pools");
+        return Sys.ActorOf(Props.Create(() => new PoolManager(options, _zfs, _prober, TimeProvider.System, NodeIdentity.Named("nas1"))), "pools");
     }
 
     /// <summary>What the ZfsHealthActor publishes after a status read, from real zpool status text.</summary>
-    private static ZfsHealthActor.Protocol.PoolsObserved Observed(params (string Name, string State)[] pools)
+    private static PoolManager.Protocol.PoolsObserved Observed(params (string Name, string State)[] pools)
     {
         var text = string.Concat(pools.Select(p => $"""
               pool: {p.Name}
@@ -43,7 +43,7 @@ public sealed class PoolManagerTests : VirtualTimeTestKit
             errors: No known data errors
 
             """));
-        return new ZfsHealthActor.Protocol.PoolsObserved(DateTimeOffset.UtcNow, ZpoolStatusParser.Parse(text).Value);
+        return new PoolManager.Protocol.PoolsObserved(DateTimeOffset.UtcNow, ZpoolStatusParser.Parse(text).Value);
     }
 
     private IReadOnlyList<PoolManager.Protocol.HeartbeatReport> Heartbeats(IActorRef manager)

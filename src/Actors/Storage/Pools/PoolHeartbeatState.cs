@@ -1,6 +1,6 @@
 using DPlaneOS.Actors.Events;
 
-namespace DPlaneOS.Actors.Heartbeat;
+namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>A change worth telling the bus about: one <see cref="PoolEvents"/> type with its severity.</summary>
 /// <param name="Path">The path a <see cref="PoolEvents.Tampered"/> (or the <see cref="PoolEvents.Clean"/> that ends it) is about.</param>
