@@ -1,24 +1,11 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace DPlaneOS.Zfs.Host;
 
 /// <summary>A host query's outcome: a value or a <see cref="CommandError"/>.</summary>
-public sealed class HostResult<T>
+public sealed class HostResult<T> : ValueOrError<T, CommandError>
 {
-    private readonly T? _value;
-
-    private HostResult(T? value, CommandError? error)
+    private HostResult(T? value, CommandError? error) : base(value, error)
     {
-        _value = value;
-        Error = error;
     }
-
-    public CommandError? Error { get; }
-
-    [MemberNotNullWhen(false, nameof(Error))]
-    public bool IsOk => Error is null;
-
-    public T Value => IsOk ? _value! : throw new InvalidOperationException($"No value: {Error}");
 
     public static HostResult<T> Ok(T value) => new(value, null);
 

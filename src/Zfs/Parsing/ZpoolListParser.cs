@@ -88,32 +88,20 @@ public static class ZpoolListParser
     };
 
     /// <summary>Absent column or '-' is null; exact bytes or 1024-based human sizes otherwise.</summary>
-    private static bool TrySize(string? text, out long? value)
-    {
-        value = null;
-        if (text is null or "-") return true;
-        if (!ByteSize.TryParse(text, out var bytes)) return false;
-        value = bytes;
-        return true;
-    }
+    private static bool TrySize(string? text, out long? value) =>
+        TryOptional(text, t => ByteSize.TryParse(t, out var bytes) ? bytes : null, out value);
 
-    private static bool TryPercent(string? text, out int? value)
-    {
-        value = null;
-        if (text is null or "-") return true;
-        var digits = text.EndsWith('%') ? text[..^1] : text;
-        if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var percent)) return false;
-        value = percent;
-        return true;
-    }
+    private static bool TryPercent(string? text, out int? value) =>
+        TryOptional(text, t => int.TryParse(t.EndsWith('%') ? t[..^1] : t, NumberStyles.None, CultureInfo.InvariantCulture, out var percent) ? percent : null, out value);
 
-    private static bool TryRatio(string? text, out double? value)
+    private static bool TryRatio(string? text, out double? value) =>
+        TryOptional(text, t => double.TryParse(t.EndsWith('x') ? t[..^1] : t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var ratio) ? ratio : null, out value);
+
+    /// <summary>An absent column or '-' is null and fine; otherwise <paramref name="parse"/> gives the value, or null when the text is not one.</summary>
+    private static bool TryOptional<T>(string? text, Func<string, T?> parse, out T? value)
+        where T : struct
     {
-        value = null;
-        if (text is null or "-") return true;
-        var number = text.EndsWith('x') ? text[..^1] : text;
-        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var ratio)) return false;
-        value = ratio;
-        return true;
+        value = text is null or "-" ? null : parse(text);
+        return value is not null || text is null or "-";
     }
 }

@@ -120,6 +120,12 @@ public abstract class OutboxSinkActor : ReceivePersistentActor, IWithTimers
             then(persisted);
         });
 
+    /// <summary>Answers the sender with the outcome of one test attempt; a faulted attempt is a failed delivery.</summary>
+    protected void AnswerTest(Task<DeliveryOutcome> attempt) =>
+        attempt.PipeTo(Sender,
+            success: outcome => new SinkReply.Ok<TestDelivery>(TestDelivery.From(outcome)),
+            failure: ex => new SinkReply.Ok<TestDelivery>(new TestDelivery(false, null, 0, ex.GetBaseException().Message)));
+
     /// <summary>A deleted target: its pending deliveries, status and open conditions go with it.</summary>
     protected void ForgetTarget(int target)
     {

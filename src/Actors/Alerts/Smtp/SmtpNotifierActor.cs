@@ -93,9 +93,7 @@ public sealed class SmtpNotifierActor : OutboxSinkActor
         }
         var data = new Dictionary<string, string> { ["note"] = "A test of the alert e-mail settings; no action is needed." };
         var message = AlertMessage.Test(TestEventType, Node.Name, Node.Name, Time.GetUtcNow(), data);
-        Send(settings, message, Stopping).PipeTo(Sender,
-            success: outcome => new SinkReply.Ok<TestDelivery>(TestDelivery.From(outcome)),
-            failure: ex => new SinkReply.Ok<TestDelivery>(new TestDelivery(false, null, 0, ex.GetBaseException().Message)));
+        AnswerTest(Send(settings, message, Stopping));
     }
 
     public static class Protocol

@@ -128,9 +128,7 @@ public sealed class WebhooksActor : OutboxSinkActor
         }
         var data = new Dictionary<string, string> { ["webhookId"] = webhook.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["webhookName"] = webhook.Name };
         var message = AlertMessage.Test(TestEventType, webhook.Name, Node.Name, Time.GetUtcNow(), data);
-        _sender.SendAsync(webhook, message, Stopping).PipeTo(Sender,
-            success: outcome => new SinkReply.Ok<TestDelivery>(TestDelivery.From(outcome)),
-            failure: ex => new SinkReply.Ok<TestDelivery>(new TestDelivery(false, null, 0, ex.GetBaseException().Message)));
+        AnswerTest(_sender.SendAsync(webhook, message, Stopping));
     }
 
     public static class Protocol

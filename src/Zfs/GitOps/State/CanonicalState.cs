@@ -32,24 +32,17 @@ internal static class CanonicalState
         w.WriteNumber("version", d.Version);
         w.WriteBoolean("prune_pools", d.PrunePools);
         w.WriteBoolean("prune_shares", d.PruneShares);
-        w.WriteStartArray("pools");
-        foreach (var p in d.Pools)
+        Objects(w, "pools", d.Pools, p =>
         {
-            w.WriteStartObject();
             w.WriteString("name", p.Name);
             w.WriteString("vdev_type", p.VdevType.Name());
             Strings(w, "disks", p.Disks);
             Nullable(w, "ashift", p.Ashift);
             Dictionary(w, "properties", p.Properties);
             w.WriteBoolean("prune", p.Prune);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("datasets");
-        foreach (var ds in d.Datasets)
+        });
+        Objects(w, "datasets", d.Datasets, ds =>
         {
-            w.WriteStartObject();
             w.WriteString("name", ds.Name);
             Nullable(w, "quota", ds.QuotaBytes);
             w.WriteString("compression", ds.Compression);
@@ -60,47 +53,30 @@ internal static class CanonicalState
             w.WriteString("key_format", ds.KeyFormat);
             w.WriteString("key_location", ds.KeyLocation);
             w.WriteString("casesensitivity", ds.CaseSensitivity);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("shares");
-        foreach (var s in d.Shares) Share(w, s.Name, s.Path, s.ReadOnly, s.ValidUsers, s.Comment, s.GuestOk);
-        w.WriteEndArray();
+        });
+        Objects(w, "shares", d.Shares, s => Share(w, s.Name, s.Path, s.ReadOnly, s.ValidUsers, s.Comment, s.GuestOk));
         w.WriteEndObject();
     }
 
     private static void WriteLive(Utf8JsonWriter w, LiveState l)
     {
         w.WriteStartObject();
-        w.WriteStartArray("pools");
-        foreach (var p in l.Pools.OrderBy(p => p.Name, StringComparer.Ordinal))
+        Objects(w, "pools", l.Pools.OrderBy(p => p.Name, StringComparer.Ordinal), p =>
         {
-            w.WriteStartObject();
             w.WriteString("name", p.Name);
             w.WriteString("vdev_type", p.VdevType?.Name());
             Strings(w, "disks", p.Disks.Order(StringComparer.Ordinal));
             Nullable(w, "ashift", p.Ashift);
             Dictionary(w, "properties", p.Properties);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("datasets");
-        foreach (var ds in l.Datasets.OrderBy(d => d.Name, StringComparer.Ordinal))
+        });
+        Objects(w, "datasets", l.Datasets.OrderBy(d => d.Name, StringComparer.Ordinal), ds =>
         {
-            w.WriteStartObject();
             w.WriteString("name", ds.Name);
             Nullable(w, "used", ds.UsedBytes);
             Dictionary(w, "properties", ds.Properties);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("shares");
-        foreach (var s in l.Shares.OrderBy(s => s.Name, StringComparer.Ordinal))
-            Share(w, s.Name, s.Path, s.ReadOnly, s.ValidUsers, s.Comment, s.GuestOk);
-        w.WriteEndArray();
+        });
+        Objects(w, "shares", l.Shares.OrderBy(s => s.Name, StringComparer.Ordinal),
+            s => Share(w, s.Name, s.Path, s.ReadOnly, s.ValidUsers, s.Comment, s.GuestOk));
         Strings(w, "active_shares", l.ActiveShareNames.Select(n => n.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal));
         w.WriteStartArray("probe_failures");
         foreach (var f in l.ProbeFailures.Select(f => f.ToString() + "|" + f.Kind + "|" + f.Impact).Order(StringComparer.Ordinal))
@@ -109,16 +85,28 @@ internal static class CanonicalState
         w.WriteEndObject();
     }
 
+    /// <summary>An array of one object per item, its fields written by <paramref name="fields"/>.</summary>
+    private static void Objects<T>(Utf8JsonWriter w, string name, IEnumerable<T> items, Action<T> fields)
+    {
+        w.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            w.WriteStartObject();
+            fields(item);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
     private static void Share(Utf8JsonWriter w, string name, string path, bool readOnly, IEnumerable<string> users, string comment, bool guestOk)
     {
-        w.WriteStartObject();
         w.WriteString("name", name);
         w.WriteString("path", path);
         w.WriteBoolean("read_only", readOnly);
         Strings(w, "valid_users", users);
         w.WriteString("comment", comment);
         w.WriteBoolean("guest_ok", guestOk);
-        w.WriteEndObject();
     }
 
     private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)

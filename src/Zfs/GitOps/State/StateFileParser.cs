@@ -47,9 +47,9 @@ public static class StateFileParser
             if (top is null) return null;
 
             ReadVersion(root, top);
-            var pools = List(top, "pools", ReadPool);
-            var datasets = List(top, "datasets", ReadDataset);
-            var shares = List(top, "shares", ReadShare);
+            var pools = List(top, "pools", "a pool", PoolKeys, ReadPool);
+            var datasets = List(top, "datasets", "a dataset", DatasetKeys, ReadDataset);
+            var shares = List(top, "shares", "a share", ShareKeys, ReadShare);
             var prunePools = OptionalBool(top, "", "prune_pools") ?? false;
             var pruneShares = OptionalBool(top, "", "prune_shares") ?? false;
 
@@ -74,7 +74,9 @@ public static class StateFileParser
             reader.Error(entry.Value, "version", $"unsupported version {YamlReader.Describe(entry.Value)}; only version 1 is supported");
         }
 
-        private List<Located<T>> List<T>(IReadOnlyDictionary<string, YEntry> top, string key, Func<YNode, string, T?> read)
+        /// <summary>Reads the sequence under <paramref name="key"/>: each item a mapping of <paramref name="keys"/>, read by <paramref name="read"/>.</summary>
+        private List<Located<T>> List<T>(IReadOnlyDictionary<string, YEntry> top, string key, string what, string[] keys,
+            Func<IReadOnlyDictionary<string, YEntry>, YNode, string, T?> read)
             where T : class
         {
             var result = new List<Located<T>>();
@@ -84,16 +86,15 @@ public static class StateFileParser
             for (var i = 0; i < items.Count; i++)
             {
                 var path = $"{key}[{i}]";
-                if (read(items[i], path) is { } value) result.Add(new Located<T>(value, items[i], path));
+                if (reader.Mapping(items[i], path, what, keys) is { } map && read(map, items[i], path) is { } value)
+                    result.Add(new Located<T>(value, items[i], path));
             }
 
             return result;
         }
 
-        private DesiredPool? ReadPool(YNode node, string path)
+        private DesiredPool? ReadPool(IReadOnlyDictionary<string, YEntry> map, YNode node, string path)
         {
-            var map = reader.Mapping(node, path, "a pool", PoolKeys);
-            if (map is null) return null;
             var ok = true;
 
             var name = Required(map, node, path, "name", n => NameRules.CheckPoolName(n) ?? (existingPools.Contains(n) ? null : trees.NewPoolError(n)));
@@ -181,20 +182,14 @@ public static class StateFileParser
             return properties;
         }
 
-        private DesiredDataset? ReadDataset(YNode node, string path)
+        private DesiredDataset? ReadDataset(IReadOnlyDictionary<string, YEntry> map, YNode node, string path)
         {
-            var map = reader.Mapping(node, path, "a dataset", DatasetKeys);
-            if (map is null) return null;
             var ok = true;
 
             var name = Required(map, node, path, "name", NameRules.CheckDatasetName);
 
-            long? quota = null;
-            if (Optional(map, path, "quota", ref ok) is { } quotaText)
-            {
-                if (ZfsValues.TryParseQuota(quotaText, out var bytes)) quota = bytes;
-                else ok = Fail(map["quota"].Value, path + ".quota", $"quota '{quotaText}' is not a size; use none, bytes, or a number with K, M, G, T, P or E (1024-based), e.g. 500G");
-            }
+            var quota = OptionalSize(map, path, "quota", ZfsValues.TryParseQuota,
+                text => $"quota '{text}' is not a size; use none, bytes, or a number with K, M, G, T, P or E (1024-based), e.g. 500G", ref ok);
 
             var compression = Optional(map, path, "compression", ref ok);
             if (compression is not null && ZfsValues.CanonicalCompression(compression) is null)
@@ -227,12 +222,8 @@ public static class StateFileParser
                     ok = Fail(map["mountpoint"].Value, path + ".mountpoint", treeError);
             }
 
-            long? recordsize = null;
-            if (Optional(map, path, "recordsize", ref ok) is { } rsText)
-            {
-                if (ZfsValues.TryParseRecordsize(rsText, out var rs)) recordsize = rs;
-                else ok = Fail(map["recordsize"].Value, path + ".recordsize", $"recordsize '{rsText}' must be a power of two from 512 to 16M, e.g. 128K or 1M");
-            }
+            var recordsize = OptionalSize(map, path, "recordsize", ZfsValues.TryParseRecordsize,
+                text => $"recordsize '{text}' must be a power of two from 512 to 16M, e.g. 128K or 1M", ref ok);
 
             var encryption = Optional(map, path, "encryption", ref ok);
             if (encryption is not null && ZfsValues.CanonicalEncryption(encryption) is null)
@@ -274,10 +265,8 @@ public static class StateFileParser
             return ok;
         }
 
-        private DesiredShare? ReadShare(YNode node, string path)
+        private DesiredShare? ReadShare(IReadOnlyDictionary<string, YEntry> map, YNode node, string path)
         {
-            var map = reader.Mapping(node, path, "a share", ShareKeys);
-            if (map is null) return null;
             var ok = true;
 
             var name = Required(map, node, path, "name", NameRules.CheckShareName);
@@ -403,6 +392,15 @@ public static class StateFileParser
             return value;
         }
 
+        /// <summary>An optional size key: null when absent; <paramref name="why"/> of the text when <paramref name="tryParse"/> refuses it.</summary>
+        private long? OptionalSize(IReadOnlyDictionary<string, YEntry> map, string path, string key, TryParseSize tryParse, Func<string, string> why, ref bool ok)
+        {
+            if (Optional(map, path, key, ref ok) is not { } text) return null;
+            if (tryParse(text, out var bytes)) return bytes;
+            ok = Fail(map[key].Value, $"{path}.{key}", why(text));
+            return null;
+        }
+
         private bool? OptionalBool(IReadOnlyDictionary<string, YEntry> map, string path, string key) =>
             map.TryGetValue(key, out var entry) ? reader.Bool(entry.Value, YamlReader.Join(path, key), key) : null;
 
@@ -412,6 +410,8 @@ public static class StateFileParser
             return false;
         }
     }
+
+    private delegate bool TryParseSize(string text, out long bytes);
 
     private sealed record Located<T>(T Value, YNode Node, string Path);
 }
