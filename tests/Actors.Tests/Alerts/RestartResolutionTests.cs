@@ -189,10 +189,10 @@ public sealed class RestartResolutionTests : VirtualTimeTestKit
     }
 
     /// <summary>What the health actor publishes after a read: tank at <paramref name="percent"/> of 1 GB.</summary>
-    private ZfsHealthActor.Protocol.StatusObserved Reading(int percent)
+    private CapacityGuardian.Protocol.StatusObserved Reading(int percent)
     {
         var zpool = new FakeZpool { ListText = $"tank\t1G\t{percent * 10}M\t{1000 - percent * 10}M\t{percent}%\tONLINE\n" };
-        return new ZfsHealthActor.Protocol.StatusObserved(new ZfsStatusReading(
+        return new CapacityGuardian.Protocol.StatusObserved(new ZfsStatusReading(
             _clock.GetUtcNow(),
             HostResult<IReadOnlyList<PoolStatus>>.Ok([]),
             zpool.ListAsync().Result,

@@ -30,11 +30,11 @@ public sealed class CapacityGuardianTests : MonitorBusTestKit
     }
 
     /// <summary>What the health actor publishes after a read: tank at <paramref name="percent"/> of 1 GB.</summary>
-    private ZfsHealthActor.Protocol.StatusObserved Reading(int percent)
+    private CapacityGuardian.Protocol.StatusObserved Reading(int percent)
     {
         _zpool.ListText = $"tank\t1G\t{percent * 10}M\t{1000 - percent * 10}M\t{percent}%\tONLINE\n";
         var list = _zpool.ListAsync().Result;
-        return new ZfsHealthActor.Protocol.StatusObserved(new ZfsStatusReading(
+        return new CapacityGuardian.Protocol.StatusObserved(new ZfsStatusReading(
             DateTimeOffset.UtcNow,
             HostResult<IReadOnlyList<PoolStatus>>.Ok([]),
             list,
@@ -319,7 +319,7 @@ public sealed class CapacityGuardianTests : MonitorBusTestKit
         var guardian = Guardian();
         guardian.Tell(Reading(85));
         ExpectEvent(_bus, "capacity.warning");
-        guardian.Tell(new ZfsHealthActor.Protocol.StatusObserved(Reading(10).Reading with
+        guardian.Tell(new CapacityGuardian.Protocol.StatusObserved(Reading(10).Reading with
         {
             List = HostResult<IReadOnlyList<ZpoolListEntry>>.Fail(new CommandError(CommandErrorKind.TimedOut, "zpool list", "killed after 30 s")),
         }));

@@ -3,7 +3,6 @@ using Akka.Event;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Node;
-using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
@@ -48,7 +47,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
         _node = node;
         _report = _state.Report(options);
 
-        Receive<ZfsHealthActor.Protocol.StatusObserved>(observed =>
+        Receive<CapacityGuardian.Protocol.StatusObserved>(observed =>
             Decide(new CapacityGuardianInput.Observed(observed.Reading.At, observed.Reading.List), replyTo: null));
         Receive<Protocol.GetReport>(_ => Sender.Tell(_report));
         Receive<Protocol.Reserve>(request => Decide(new CapacityGuardianInput.Requested(ReserveOperation.Reserve, request.Pool), Sender));
@@ -60,7 +59,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
     public IStash Stash { get; set; } = null!;
 
     protected override void PreStart() =>
-        Context.System.EventStream.Subscribe(Self, typeof(ZfsHealthActor.Protocol.StatusObserved));
+        Context.System.EventStream.Subscribe(Self, typeof(CapacityGuardian.Protocol.StatusObserved));
 
     protected override void PostStop()
     {
@@ -134,6 +133,9 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
     {
         /// <summary>The requests the gateway sends the guardian (registered as <see cref="CapacityGuardian"/>).</summary>
         public interface IRequest;
+
+        /// <summary>A <c>zpool status</c>/<c>list</c> reading, published by the health actor on the local EventStream (this node's pools only).</summary>
+        public sealed record StatusObserved(ZfsStatusReading Reading);
 
         /// <summary>Replies with the current <see cref="CapacityReport"/>.</summary>
         public sealed record GetReport : IRequest

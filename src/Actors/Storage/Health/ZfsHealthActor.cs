@@ -11,7 +11,7 @@ namespace DPlaneOS.Actors.Storage.Health;
 /// read on a timer (default 10 s) and SMART on a slower one (default 30 min), so no request ever
 /// spawns a process. Reads run off the actor and come back by PipeTo; a read still out when the
 /// timer fires again is not doubled. Each reading is also published on the local EventStream
-/// (<see cref="Protocol.StatusObserved"/>), so other storage actors (the capacity guardian) use the
+/// (<see cref="Capacity.CapacityGuardian.Protocol.StatusObserved"/>), so other storage actors (the capacity guardian) use the
 /// same reading instead of running zpool again.
 /// </summary>
 public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
@@ -74,7 +74,7 @@ public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
             throw new InvalidOperationException("ZFS status read failed unexpectedly", message.Failure);
         }
         _view = _view.WithReading(message.Reading, _options.Status.EventsKept);
-        Context.System.EventStream.Publish(new Protocol.StatusObserved(message.Reading));
+        Context.System.EventStream.Publish(new Capacity.CapacityGuardian.Protocol.StatusObserved(message.Reading));
         if (!message.Reading.Status.IsOk)
             _log.Warning("zpool status failed: {0}", message.Reading.Status.Error);
         else
@@ -121,9 +121,6 @@ public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
         }
 
         internal sealed record StatusRead(ZfsStatusReading? Reading, Exception? Failure = null);
-
-        /// <summary>Published on the local EventStream after every status read (this node's pools only).</summary>
-        public sealed record StatusObserved(ZfsStatusReading Reading);
 
         internal sealed record SmartRead(IReadOnlyList<SmartObservation> Observations, Exception? Failure);
     }

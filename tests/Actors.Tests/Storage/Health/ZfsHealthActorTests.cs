@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using DPlaneOS.Actors.Storage.Capacity;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Storage.Health;
@@ -57,12 +58,12 @@ public sealed class ZfsHealthActorTests : TestKit
     [Fact]
     public void Every_reading_is_published_on_the_event_stream_for_the_other_storage_actors()
     {
-        Sys.EventStream.Subscribe(TestActor, typeof(ZfsHealthActor.Protocol.StatusObserved));
+        Sys.EventStream.Subscribe(TestActor, typeof(CapacityGuardian.Protocol.StatusObserved));
         Sys.ActorOf(HealthProps(new FakeZpool(), new FakeSmartctl("smartctl-json-all-sat-hdd-healthy-wdc-wd181kryz.json"), DeviceRootWithDisks()));
-        var first = ExpectMsg<ZfsHealthActor.Protocol.StatusObserved>(TimeSpan.FromSeconds(5));
+        var first = ExpectMsg<CapacityGuardian.Protocol.StatusObserved>(TimeSpan.FromSeconds(5));
         Assert.Equal("tank", first.Reading.List.Value.Single().Name);
         // One per refresh (50 ms here).
-        ExpectMsg<ZfsHealthActor.Protocol.StatusObserved>(TimeSpan.FromSeconds(2));
+        ExpectMsg<CapacityGuardian.Protocol.StatusObserved>(TimeSpan.FromSeconds(2));
     }
 
     [Fact]
