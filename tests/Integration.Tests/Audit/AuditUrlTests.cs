@@ -53,8 +53,12 @@ public sealed class AuditUrlTests
         Assert.Equal("https://api.telegram.org", details[1].GetProperty("details").GetProperty("body.url").GetString());
         Assert.Equal("https://api.telegram.org", details[2].GetProperty("details").GetProperty("body.url").GetString());
 
+        // The capture works: the registry logs each change by id and name. Akka's logging is asynchronous,
+        // so the line may reach the console after the HTTP reply: wait for it (a bounded wait, not a sleep).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!captured.ToString().Contains("webhook 1 'slack' created") && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
         var logs = captured.ToString();
-        // The capture works: the registry logs each change by id and name.
         Assert.Contains("webhook 1 'slack' created", logs);
         var chain = string.Join('\n', rows.Select(r => r.Json));
         foreach (var token in new[] { "XXXXSECRET", "T000/B000", "/services/", "bot123", "123:ABC", "sendMessage", "storage-alerts-qz" })
