@@ -37,7 +37,8 @@ public sealed class PoolHeartbeatOnZfsFuseTests(ITestOutputHelper output)
 
     private static async Task<PoolManager.Protocol.HeartbeatReport?> HeartbeatAsync(DaemonFixture daemon, string pool)
     {
-        var pools = daemon.App.Services.GetRequiredService<ActorRegistry>().Get<PoolManager>();
+        // The storage actors register from their supervisor's constructor, which may still be running.
+        var pools = await daemon.App.Services.GetRequiredService<ActorRegistry>().GetAsync<PoolManager>(CancellationToken.None);
         var heartbeats = await pools.Ask<PoolManager.Protocol.Heartbeats>(PoolManager.Protocol.GetHeartbeats.Instance, TimeSpan.FromSeconds(5));
         return heartbeats.Pools.SingleOrDefault(h => h.Pool == pool);
     }

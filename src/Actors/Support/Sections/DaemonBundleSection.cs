@@ -43,8 +43,8 @@ public sealed class DaemonBundleSection(
             await lifecycle.ActorRef.Ask<NodeLifecycleActor.Protocol.Starts>(NodeLifecycleActor.Protocol.GetStarts.Instance, AskTimeout, ct).ConfigureAwait(false));
         yield return BundleEntries.Json("daemon/zfs-view.json", context.Json, async ct =>
         {
-            var view = await health.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, ct).ConfigureAwait(false);
-            var capacity = await capacityGuardian.ActorRef.Ask<CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, AskTimeout, ct).ConfigureAwait(false);
+            var view = await (await health.GetAsync(ct).ConfigureAwait(false)).Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, ct).ConfigureAwait(false);
+            var capacity = await (await capacityGuardian.GetAsync(ct).ConfigureAwait(false)).Ask<CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, AskTimeout, ct).ConfigureAwait(false);
             return new { health = view.Health, capacity, iostat = view.Iostat, events = view.Events };
         });
     }

@@ -23,7 +23,7 @@ public sealed class SmartBundleSection(
         BundleContext context, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return BundleEntries.Command(runner, "smart/scan.json", [tools.Smartctl, "--json", "--scan"], options.SupportBundle.CommandTimeout);
-        var view = await health.ActorRef.Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
+        var view = await (await health.GetAsync(cancellationToken).ConfigureAwait(false)).Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
         foreach (var device in view.DevicePaths.Order(StringComparer.Ordinal))
         {
             // Only block devices under /dev reach smartctl (the read model resolved them so).
