@@ -6,6 +6,7 @@ using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.Actors.Storage;
 using DPlaneOS.TestSupport;
+using DPlaneOS.TestSupport.Daemon;
 using DPlaneOS.TestSupport.Lab;
 
 namespace DPlaneOS.Bench.FaultLatency;

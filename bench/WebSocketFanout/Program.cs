@@ -6,6 +6,7 @@ using Akka.Actor;
 using DPlaneOS.Actors.Events;
 using DPlaneOS.Gateway.WebSockets;
 using DPlaneOS.TestSupport;
+using DPlaneOS.TestSupport.Daemon;
 using Microsoft.Extensions.DependencyInjection;
 using DPlaneOS.Actors.Node;
 

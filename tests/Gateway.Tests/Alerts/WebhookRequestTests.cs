@@ -142,4 +142,18 @@ public sealed class WebhookRequestTests
     [InlineData("\"text\"")]
     [InlineData("42")]
     public void A_body_that_is_not_an_object_is_refused(string json) => Assert.Contains("body", Errors(json).Keys);
+
+    [Theory]
+    [InlineData("pool..x")]
+    [InlineData("pool.?")]
+    [InlineData("a b")]
+    public void Webhooks_and_the_websocket_filter_refuse_a_pattern_in_the_same_words(string pattern)
+    {
+        var json = $$"""{"name":"x","url":"http://127.0.0.1/h","events":[{{JsonSerializer.Serialize(pattern)}}]}""";
+        Assert.Null(WebhookRequest.Parse(JsonDocument.Parse(json).RootElement, false, out var errors));
+        var webhook = errors["events"].Single();
+
+        Assert.Equal(webhook, EventTypePattern.TryParse(pattern, 10, out _));
+        Assert.Equal(EventTypePattern.Error(pattern), webhook);
+    }
 }

@@ -31,7 +31,7 @@ public sealed class AuditAnchorTests
         return dataDir;
     }
 
-    private static async Task<JsonElement> AlertAsync(TestSupport.DaemonFixture daemon, string type)
+    private static async Task<JsonElement> AlertAsync(DaemonFixture daemon, string type)
     {
         var key = $"{type}|{AuditSetup.PersistenceId(daemon.Node())}";
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -45,7 +45,7 @@ public sealed class AuditAnchorTests
         }
     }
 
-    private static async Task AssertNoAuditAlertAsync(TestSupport.DaemonFixture daemon)
+    private static async Task AssertNoAuditAlertAsync(DaemonFixture daemon)
     {
         var items = (await daemon.Client(daemon.Token).GetFromJsonAsync<JsonElement>("/api/alerts")).GetProperty("items").EnumerateArray();
         Assert.DoesNotContain(items, a => a.GetProperty("type").GetString()!.StartsWith("audit.", StringComparison.Ordinal));

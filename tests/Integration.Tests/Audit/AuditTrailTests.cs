@@ -186,7 +186,7 @@ public sealed class AuditTrailTests
         Assert.DoesNotContain("created", await post.Content.ReadAsStringAsync());
     }
 
-    private static async Task WaitForSubscriptionAsync(TestSupport.DaemonFixture daemon)
+    private static async Task WaitForSubscriptionAsync(DaemonFixture daemon)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!(await daemon.HeadAsync()).Subscribed)
@@ -196,7 +196,7 @@ public sealed class AuditTrailTests
         }
     }
 
-    private static async Task<List<JsonElement>> WaitForRecordsAsync(TestSupport.DaemonFixture daemon, int count)
+    private static async Task<List<JsonElement>> WaitForRecordsAsync(DaemonFixture daemon, int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while ((await daemon.HeadAsync()).Last.Sequence < count)

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 
-namespace DPlaneOS.TestSupport;
+namespace DPlaneOS.TestSupport.Daemon;
 
 /// <summary>A real <see cref="ClientWebSocket"/> on the daemon's <c>/api/ws/monitor</c>, reading whole JSON frames.</summary>
 public sealed class MonitorSocketClient : IAsyncDisposable

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
-namespace DPlaneOS.TestSupport;
+namespace DPlaneOS.TestSupport.Daemon;
 
 /// <summary>
 /// The built daemon (<c>dotnet dplaned.dll</c> beside the test assembly) as a real child process:

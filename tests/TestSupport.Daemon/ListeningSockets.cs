@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace DPlaneOS.TestSupport;
+namespace DPlaneOS.TestSupport.Daemon;
 
 /// <summary>One IP socket a process listens on: TCP in LISTEN, or a bound UDP socket (UDP has no listen state).</summary>
 public sealed record ListeningSocket(string Protocol, IPEndPoint Local)

@@ -4,7 +4,7 @@ using DPlaneOS.Zfs.Host;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace DPlaneOS.TestSupport;
+namespace DPlaneOS.TestSupport.Daemon;
 
 /// <summary>The real daemon on a loopback port with a temporary data dir; host adapters may be fakes.</summary>
 public sealed class DaemonFixture : IAsyncDisposable
