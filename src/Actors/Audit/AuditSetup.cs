@@ -20,7 +20,7 @@ public static class AuditSetup
     /// <summary>Creates the audit key and starts <c>/user/audit</c> (the chain's writer) and <c>/user/audit-verify</c>.</summary>
     public static AkkaConfigurationBuilder AddAuditActors(this AkkaConfigurationBuilder builder) =>
         builder.WithActors((system, registry, resolver) =>
-            StartAuditLog(system, registry, resolver.GetService<DPlaneOSOptions>().DataDir, resolver.GetService<AuditOptions>(),
+            StartAuditLog(system, registry, resolver.GetService<DataDirectory>().Path, resolver.GetService<AuditOptions>(),
                 resolver.GetService<TimeProvider>(), resolver.GetService<NodeIdentity>()));
 
     private static void StartAuditLog(ActorSystem system, IActorRegistry registry, string dataDir, AuditOptions options, TimeProvider time, NodeIdentity node)
@@ -92,5 +92,5 @@ public static class AuditSetup
     }
 
     /// <summary>The key file as it is on disk now (verification uses it, so a replaced key shows).</summary>
-    public static string KeyPath(DPlaneOSOptions options) => Path.Combine(options.DataDir, AuditKey.FileName);
+    public static string KeyPath(DataDirectory dataDir) => dataDir.File(AuditKey.FileName);
 }

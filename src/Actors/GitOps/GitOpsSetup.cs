@@ -18,7 +18,7 @@ public static class GitOpsSetup
         {
             var settings = resolver.GetService<GitOpsOptions>();
             // Only the data dir: the state file and the refused paths are relative to it.
-            var dataDir = resolver.GetService<DPlaneOSOptions>().DataDir;
+            var dataDir = resolver.GetService<DataDirectory>().Path;
             var runner = resolver.GetService<ICommandRunner>();
             var host = resolver.GetService<HostTools>();
             // smbstatus and smbcontrol must talk to the smbd whose smb.conf includes our share file.

@@ -27,6 +27,7 @@ public static class AkkaSetup
         // One identity and one options slice per feature; the actors and the setups below take them from DI
         // (with the one TimeProvider the host registered).
         // The one place the host name is read: the node's identity, fixed in <DataDir>/node-identity at the first start.
+        services.AddSingleton(new DataDirectory(options.DataDir));
         services.AddSingleton(NodeIdentityFile.Resolve(options.DataDir, options.NodeName, Environment.MachineName));
         services.AddSingleton(options.Supervision);
         services.AddSingleton(options.Alerts);

@@ -1,5 +1,5 @@
 using System.Text;
-using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Support;
 
@@ -8,7 +8,7 @@ namespace DPlaneOS.Actors.Support;
 /// present until the admin deletes it) and the audit chain key (<c>audit.key</c>, raw bytes, also
 /// masked as text if it was stored as text). A missing file is no secret; an unreadable one throws.
 /// </summary>
-public sealed class DataDirSecretSource(DPlaneOSOptions options) : ISecretSource
+public sealed class DataDirSecretSource(DataDirectory dataDir) : ISecretSource
 {
     public const string ApiTokenFile = "api-token";
     public const string AuditKeyFile = "audit.key";
@@ -16,13 +16,13 @@ public sealed class DataDirSecretSource(DPlaneOSOptions options) : ISecretSource
     public async ValueTask<IReadOnlyList<SecretValue>> GetSecretsAsync(CancellationToken cancellationToken)
     {
         var secrets = new List<SecretValue>();
-        var token = Path.Combine(options.DataDir, ApiTokenFile);
+        var token = dataDir.File(ApiTokenFile);
         if (File.Exists(token))
         {
             var text = (await File.ReadAllTextAsync(token, cancellationToken).ConfigureAwait(false)).Trim();
             if (text.Length > 0) secrets.Add(SecretValue.FromText("api-token", text));
         }
-        var key = Path.Combine(options.DataDir, AuditKeyFile);
+        var key = dataDir.File(AuditKeyFile);
         if (File.Exists(key))
         {
             var bytes = await File.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);

@@ -27,10 +27,10 @@ public static class AuditRoutes
         return routes;
     }
 
-    private static async Task<IResult> VerifyAsync(ActorSystem system, NodeIdentity node, IRequiredActor<AuditLog> audit, DPlaneOSOptions options, CancellationToken ct)
+    private static async Task<IResult> VerifyAsync(ActorSystem system, NodeIdentity node, IRequiredActor<AuditLog> audit, DataDirectory dataDir, CancellationToken ct)
     {
         var head = await WriterHeadAsync(audit, ct);
-        return Results.Ok(await AuditSetup.VerifyChainAsync(system, node, AuditSetup.KeyPath(options), head?.Last, ct));
+        return Results.Ok(await AuditSetup.VerifyChainAsync(system, node, AuditSetup.KeyPath(dataDir), head?.Last, ct));
     }
 
     private static async Task<IResult> PageAsync(string? offset, string? limit, ActorSystem system, NodeIdentity node, IRequiredActor<AuditLog> audit, CancellationToken ct)

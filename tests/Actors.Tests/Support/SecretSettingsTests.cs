@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DPlaneOS.Actors.Configuration;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Support;
 
 namespace DPlaneOS.Actors.Tests.Support;
@@ -72,7 +73,7 @@ public sealed class SecretSettingsTests
         var dir = Directory.CreateTempSubdirectory("dplaned-secrets-").FullName;
         try
         {
-            var options = new DPlaneOSOptions { DataDir = dir };
+            var options = new DataDirectory(dir);
             Assert.Empty(await new DataDirSecretSource(options).GetSecretsAsync(CancellationToken.None));
 
             var key = RandomNumberGenerator.GetBytes(32);

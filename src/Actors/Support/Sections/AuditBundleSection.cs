@@ -10,7 +10,7 @@ namespace DPlaneOS.Actors.Support.Sections;
 /// <c>audit/</c>: the newest audit records as stored in the database, and the chain check, so a
 /// bug report shows what was changed and whether the record of it is intact. Never the key.
 /// </summary>
-public sealed class AuditBundleSection(ActorSystem system, IRequiredActor<AuditLog> audit, DPlaneOSOptions options, NodeIdentity node) : IBundleSection
+public sealed class AuditBundleSection(ActorSystem system, IRequiredActor<AuditLog> audit, DataDirectory dataDir, NodeIdentity node) : IBundleSection
 {
     public const int RecordsKept = 500;
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
@@ -25,6 +25,6 @@ public sealed class AuditBundleSection(ActorSystem system, IRequiredActor<AuditL
         yield return BundleEntries.Json("audit/records.json", context.Json, async ct =>
             await AuditSetup.Reader(system, node).ReadAsync(Math.Max(1, last - RecordsKept + 1), last, ct).ConfigureAwait(false));
         yield return BundleEntries.Json("audit/verify-chain.json", context.Json, async ct =>
-            await AuditSetup.Reader(system, node).VerifyAsync(AuditKey.Load(AuditSetup.KeyPath(options)), head.Last, ct).ConfigureAwait(false));
+            await AuditSetup.Reader(system, node).VerifyAsync(AuditKey.Load(AuditSetup.KeyPath(dataDir)), head.Last, ct).ConfigureAwait(false));
     }
 }
