@@ -130,7 +130,7 @@ public class Program
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
         });
         builder.Services.AddSingleton<SerializedViews>();
-        builder.Services.AddMonitorSocket(options.WebSocket);
+        builder.Services.AddMonitorSocket(builder.Configuration.GetSection(MonitorSocketOptions.Section).Get<MonitorSocketOptions>() ?? new MonitorSocketOptions());
         builder.Services.AddOpenApi("v1");
     }
 

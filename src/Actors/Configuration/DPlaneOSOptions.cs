@@ -45,8 +45,6 @@ public sealed class DPlaneOSOptions
 
     public AlertOptions Alerts { get; set; } = new();
 
-    public MonitorSocketOptions WebSocket { get; set; } = new();
-
     public SupervisionOptions Supervision { get; set; } = new();
 }
 

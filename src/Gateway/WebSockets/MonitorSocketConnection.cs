@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using DPlaneOS.Actors.Configuration;
 
 namespace DPlaneOS.Gateway.WebSockets;
 

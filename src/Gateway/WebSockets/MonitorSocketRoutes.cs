@@ -1,6 +1,5 @@
 using Akka.Actor;
 using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Configuration;
 
 namespace DPlaneOS.Gateway.WebSockets;
 
@@ -22,7 +21,7 @@ public static class MonitorSocketRoutes
     public static IServiceCollection AddMonitorSocket(this IServiceCollection services, MonitorSocketOptions options)
     {
         options.Validate();
-        return services.AddSingleton<MonitorSocketSessions>();
+        return services.AddSingleton(options).AddSingleton<MonitorSocketSessions>();
     }
 
     public static IEndpointRouteBuilder MapMonitorSocketRoutes(this IEndpointRouteBuilder routes)
@@ -38,12 +37,12 @@ public static class MonitorSocketRoutes
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext context, ActorSystem system, DPlaneOSOptions options, MonitorSocketSessions sessions, IHostApplicationLifetime lifetime)
+        HttpContext context, ActorSystem system, MonitorSocketOptions settings, MonitorSocketSessions sessions, IHostApplicationLifetime lifetime)
     {
         if (!context.WebSockets.IsWebSocketRequest)
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a WebSocket handshake",
                 detail: $"{Path} speaks WebSocket only: connect with a WebSocket client (GET with 'Upgrade: websocket').");
-        if (!OriginAllowed(context.Request, options.WebSocket.AllowedOrigins))
+        if (!OriginAllowed(context.Request, settings.AllowedOrigins))
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Origin not allowed",
                 detail: $"Origin '{context.Request.Headers.Origin}' is neither this host nor listed in DPlaneOS:WebSocket:AllowedOrigins.");
         var filterError = EventTypePattern.TryParse(context.Request.Query["types"], MaxTypePatterns, out var filter);
@@ -51,7 +50,6 @@ public static class MonitorSocketRoutes
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["types"] = [filterError] },
                 detail: "?types= takes comma-separated event type patterns such as pool.*,capacity.*");
 
-        var settings = options.WebSocket;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             KeepAliveInterval = settings.KeepAliveInterval,

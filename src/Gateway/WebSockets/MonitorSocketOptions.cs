@@ -1,8 +1,11 @@
-namespace DPlaneOS.Actors.Configuration;
+namespace DPlaneOS.Gateway.WebSockets;
 
 /// <summary>The monitor WebSocket, <c>WS /api/ws/monitor</c> (<c>DPlaneOS:WebSocket</c>).</summary>
 public sealed class MonitorSocketOptions
 {
+    /// <summary>Read by the gateway alone, beside the actors' <c>DPlaneOS</c> options.</summary>
+    public const string Section = "DPlaneOS:WebSocket";
+
     /// <summary>Frames queued per client; a client that lets the queue fill is closed, so it never delays the others.</summary>
     public int SendQueueSize { get; set; } = 256;
 
