@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Gateway.Audit;

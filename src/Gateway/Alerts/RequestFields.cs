@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DPlaneOS.Actors.Alerts;
 
 namespace DPlaneOS.Gateway.Alerts;

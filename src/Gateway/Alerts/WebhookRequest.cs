@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Delivery;
 using DPlaneOS.Actors.Alerts.Webhooks;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using DPlaneOS.Actors.Audit;
 using Microsoft.AspNetCore.Http.Extensions;
 

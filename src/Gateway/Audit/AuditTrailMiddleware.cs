@@ -1,8 +1,5 @@
 using System.Security.Claims;
-using Akka.Actor;
-using Akka.Hosting;
 using DPlaneOS.Actors.Audit;
-using DPlaneOS.Actors.Configuration;
 
 namespace DPlaneOS.Gateway.Audit;
 

@@ -1,4 +1,3 @@
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Zfs;
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Snapshots;

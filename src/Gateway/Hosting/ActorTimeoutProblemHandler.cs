@@ -1,4 +1,3 @@
-using Akka.Actor;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace DPlaneOS.Gateway.Hosting;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Akka.Actor;
-using Akka.Hosting;
 using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs.Health;
 using Microsoft.Extensions.Hosting.Systemd;

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using Akka.Actor;
-using Akka.Hosting;
 using DPlaneOS.Actors.Alerts;
 
 namespace DPlaneOS.Gateway.Routes;
@@ -13,10 +11,8 @@ public static class ActiveAlertRoutes
 
     public static IEndpointRouteBuilder MapActiveAlertRoutes(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/alerts", (IRequiredActor<AlertsSupervisor> alerts, CancellationToken ct) =>
-                ActorQuery.OkAsync<AlertRouter.Protocol.ActiveAlerts>(alerts.ActorRef, AlertRouter.Protocol.GetActiveAlerts.Instance, ct))
+        routes.MapActorView<AlertsSupervisor, AlertRouter.Protocol.ActiveAlerts>("/api/alerts", AlertRouter.Protocol.GetActiveAlerts.Instance)
             .WithTags("Alerts")
-            .Produces<AlertRouter.Protocol.ActiveAlerts>()
             .WithSummary("Active warning and critical conditions, oldest first: key (type|subject), severity, first seen, " +
                          "whether and when it was last notified, and the data of its newest event.");
         routes.MapPost("/api/alerts/acknowledge", AcknowledgeAsync)

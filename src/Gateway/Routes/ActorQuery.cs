@@ -1,5 +1,3 @@
-using Akka.Actor;
-
 namespace DPlaneOS.Gateway.Routes;
 
 /// <summary>How routes ask actors: one timeout, and the read routes' one shape (ask for a view, answer 200 with it).</summary>
@@ -8,6 +6,22 @@ internal static class ActorQuery
     /// <summary>Long enough for a busy actor, short enough that a restarting one becomes a 503 (see ActorTimeoutProblemHandler).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    public static async Task<IResult> OkAsync<TView>(IActorRef actor, object question, CancellationToken ct) =>
-        Results.Ok(await actor.Ask<TView>(question, Timeout, ct));
+    /// <summary>
+    /// <c>GET pattern</c>: asks <typeparamref name="TActor"/> (waiting for its registration, as storage actors
+    /// register from their supervisor) and answers 200 with its <typeparamref name="TView"/>.
+    /// </summary>
+    public static RouteHandlerBuilder MapActorView<TActor, TView>(this IEndpointRouteBuilder routes, string pattern, object question) =>
+        routes.MapGet(pattern, async (IRequiredActor<TActor> actor, CancellationToken ct) =>
+                Results.Ok(await AskAsync<TActor, TView>(actor, question, ct)))
+            .Produces<TView>();
+
+    /// <summary>As <see cref="MapActorView{TActor,TView}"/>, with the JSON encoded once per view (<see cref="SerializedViews"/>).</summary>
+    public static RouteHandlerBuilder MapCachedActorView<TActor, TView>(this IEndpointRouteBuilder routes, string pattern, object question)
+        where TView : class =>
+        routes.MapGet(pattern, async (IRequiredActor<TActor> actor, SerializedViews cache, CancellationToken ct) =>
+                cache.Json(await AskAsync<TActor, TView>(actor, question, ct), view => view))
+            .Produces<TView>();
+
+    public static async Task<TReply> AskAsync<TActor, TReply>(IRequiredActor<TActor> actor, object question, CancellationToken ct, TimeSpan? timeout = null) =>
+        await (await actor.GetAsync(ct)).Ask<TReply>(question, timeout ?? Timeout, ct);
 }

@@ -1,10 +1,6 @@
-using System.Text.Json;
-using Akka.Actor;
-using Akka.Hosting;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Smtp;
 using DPlaneOS.Actors.Alerts.Webhooks;
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Gateway.Alerts;
 
 namespace DPlaneOS.Gateway.Routes;
@@ -27,9 +23,7 @@ public static class AlertSinkRoutes
 
     private static void MapWebhooks(RouteGroupBuilder alerts)
     {
-        alerts.MapGet("/webhooks", async (IRequiredActor<WebhooksActor> webhooks, CancellationToken ct) =>
-                Results.Ok(await webhooks.ActorRef.Ask<WebhookList>(WebhooksActor.Protocol.List.Instance, ActorQuery.Timeout, ct)))
-            .Produces<WebhookList>()
+        alerts.MapActorView<WebhooksActor, WebhookList>("/webhooks", WebhooksActor.Protocol.List.Instance)
             .WithSummary("Every webhook with its delivery state (pending, last success, last failure); secrets never, hasSecret instead.");
 
         alerts.MapGet("/webhooks/{id:int}", async (int id, IRequiredActor<WebhooksActor> webhooks, CancellationToken ct) =>
@@ -81,9 +75,7 @@ public static class AlertSinkRoutes
 
     private static void MapSmtp(RouteGroupBuilder alerts)
     {
-        alerts.MapGet("/smtp", async (IRequiredActor<SmtpNotifierActor> smtp, CancellationToken ct) =>
-                Results.Ok(await smtp.ActorRef.Ask<SmtpSettingsView>(SmtpNotifierActor.Protocol.GetSettings.Instance, ActorQuery.Timeout, ct)))
-            .Produces<SmtpSettingsView>()
+        alerts.MapActorView<SmtpNotifierActor, SmtpSettingsView>("/smtp", SmtpNotifierActor.Protocol.GetSettings.Instance)
             .WithSummary("The SMTP settings and delivery state; the password only as \"********\" (hasPassword).");
 
         alerts.MapPut("/smtp", async (HttpRequest request, IRequiredActor<SmtpNotifierActor> smtp, CancellationToken ct) =>

@@ -1,8 +1,5 @@
 using System.Globalization;
-using Akka.Actor;
-using Akka.Hosting;
 using DPlaneOS.Actors.Audit;
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Gateway.Routes;

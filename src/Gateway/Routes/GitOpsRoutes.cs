@@ -1,7 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using Akka.Actor;
-using Akka.Hosting;
 using DPlaneOS.Actors.GitOps;
 using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.State;

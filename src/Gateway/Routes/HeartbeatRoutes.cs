@@ -1,4 +1,3 @@
-using Akka.Hosting;
 using DPlaneOS.Actors.Storage.Docker;
 using DPlaneOS.Actors.Storage.Pools;
 
@@ -9,15 +8,11 @@ public static class HeartbeatRoutes
 {
     public static IEndpointRouteBuilder MapHeartbeatRoutes(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/zfs/heartbeat", async (IRequiredActor<PoolManager> pools, CancellationToken ct) =>
-                await ActorQuery.OkAsync<PoolManager.Protocol.Heartbeats>(await pools.GetAsync(ct), PoolManager.Protocol.GetHeartbeats.Instance, ct))
+        routes.MapActorView<PoolManager, PoolManager.Protocol.Heartbeats>("/api/zfs/heartbeat", PoolManager.Protocol.GetHeartbeats.Instance)
             .WithTags("ZFS")
-            .Produces<PoolManager.Protocol.Heartbeats>()
             .WithSummary("Per pool: heartbeat health (healthy, degraded, failed, notProbeable) with the reason, last probe and last success, a probe out since when, and the mountpoints.");
-        routes.MapGet("/api/docker/guard", async (IRequiredActor<DockerGuard> guard, CancellationToken ct) =>
-                await ActorQuery.OkAsync<DockerGuard.Protocol.Windows>(await guard.GetAsync(ct), DockerGuard.Protocol.GetWindows.Instance, ct))
+        routes.MapActorView<DockerGuard, DockerGuard.Protocol.Windows>("/api/docker/guard", DockerGuard.Protocol.GetWindows.Instance)
             .WithTags("Docker")
-            .Produces<DockerGuard.Protocol.Windows>()
             .WithSummary("Pools in a failure window with the containers the guard stopped, and stops or starts under way or waiting to retry.");
         return routes;
     }

@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Support;
 using Microsoft.AspNetCore.Http.Json;

@@ -1,5 +1,3 @@
-using Akka.Actor;
-using Akka.Hosting;
 using DPlaneOS.Actors.Watch;
 using DPlaneOS.Zfs.Watch;
 
@@ -10,9 +8,7 @@ public static class WatchRoutes
     public static IEndpointRouteBuilder MapWatchRoutes(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/monitoring").WithTags("Monitoring");
-        group.MapGet("/inotify", async (IRequiredActor<FileWatchActor> watch, SerializedViews cache, CancellationToken ct) =>
-                cache.Json(await watch.ActorRef.Ask<InotifyReport>(FileWatchActor.Protocol.GetInotify.Instance, ActorQuery.Timeout, ct), r => r))
-            .Produces<InotifyReport>()
+        group.MapCachedActorView<FileWatchActor, InotifyReport>("/inotify", FileWatchActor.Protocol.GetInotify.Instance)
             .WithSummary("inotify watches of the busiest user (the sum of 'inotify wd:' lines in /proc/*/fdinfo) against max_user_watches, instances against max_user_instances, level and per-user counts.");
         return routes;
     }

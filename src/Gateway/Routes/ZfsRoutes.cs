@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Akka.Actor;
-using Akka.Hosting;
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Storage.Capacity;
 using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs;
@@ -27,9 +23,7 @@ public static class ZfsRoutes
             "Per pool and vdev: space, operations and bandwidth (averages since import).");
         MapView(zfs, "/events", v => v.Events,
             "The newest ZFS events. Read-only: never clears the kernel's event log. supported=false on zfs-fuse.");
-        zfs.MapGet("/capacity", async (IRequiredActor<CapacityGuardian> capacity, SerializedViews cache, CancellationToken ct) =>
-                cache.Json(await (await capacity.GetAsync(ct)).Ask<CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, ActorQuery.Timeout, ct), r => r))
-            .Produces<CapacityReport>()
+        zfs.MapCachedActorView<CapacityGuardian, CapacityReport>("/capacity", CapacityGuardian.Protocol.GetReport.Instance)
             .WithSummary("Per pool: size, used, free, used percent, level (ok / warning / critical / emergency, with hysteresis) and emergency reserve (none / reserved bytes / released).");
         MapReserveOperation(zfs, "/capacity/reserve", pool => new CapacityGuardian.Protocol.Reserve(pool))
             .ProducesProblem(StatusCodes.Status507InsufficientStorage)
@@ -76,7 +70,7 @@ public static class ZfsRoutes
 
         // Up to five zfs/zpool calls, each with the command deadline, and maybe one operation queued before.
         var timeout = options.Zfs.CommandTimeout * 10 + ActorQuery.Timeout;
-        var outcome = await (await capacity.GetAsync(ct)).Ask<ReserveOutcome>(command(body!.Pool!), timeout, ct);
+        var outcome = await ActorQuery.AskAsync<CapacityGuardian, ReserveOutcome>(capacity, command(body!.Pool!), ct, timeout);
         return outcome.Kind switch
         {
             ReserveOutcomeKind.Done => Results.Ok(outcome),
@@ -90,5 +84,5 @@ public static class ZfsRoutes
     }
 
     private static async Task<ZfsHealthView> ViewAsync(IRequiredActor<ZfsHealthActor> health, CancellationToken ct) =>
-        await (await health.GetAsync(ct)).Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, ActorQuery.Timeout, ct);
+        await ActorQuery.AskAsync<ZfsHealthActor, ZfsHealthView>(health, ZfsHealthActor.Protocol.GetView.Instance, ct);
 }

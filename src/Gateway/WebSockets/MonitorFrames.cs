@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Events;

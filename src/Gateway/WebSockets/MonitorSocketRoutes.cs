@@ -1,4 +1,3 @@
-using Akka.Actor;
 using DPlaneOS.Actors.Events;
 
 namespace DPlaneOS.Gateway.WebSockets;

@@ -1,4 +1,3 @@
-using Akka.Actor;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Events;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
