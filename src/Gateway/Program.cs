@@ -106,6 +106,7 @@ public class Program
         builder.Services.AddSingleton(tools);
         builder.Services.TryAddSingleton<ICommandRunner>(_ => new CommandRunner());
         builder.Services.TryAddSingleton<IZpool, ZpoolCommand>();
+        builder.Services.LimitZpoolTo(options.Zfs);
         builder.Services.TryAddSingleton<IZfs, ZfsCommand>();
         builder.Services.TryAddSingleton<ISmartctl>(sp => new SmartctlCommand(sp.GetRequiredService<ICommandRunner>(), tools with { Timeout = options.Smart.PerDiskTimeout }));
         builder.Services.TryAddSingleton<ISmbStatus, SmbStatusCommand>();

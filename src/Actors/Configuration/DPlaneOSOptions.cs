@@ -80,6 +80,20 @@ public sealed class ZfsOptions
 
     /// <summary>Deadline for one host command; a hung zpool never hangs the daemon.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The pools this daemon looks after; empty: every imported pool. Others are invisible to it (health,
+    /// capacity, heartbeats, GitOps live state), so several daemons can share one host's ZFS.
+    /// </summary>
+    public List<string> Pools { get; set; } = [];
+
+    /// <summary>Throws on a <see cref="Pools"/> entry that is not a pool name, naming it.</summary>
+    public void Validate()
+    {
+        foreach (var pool in Pools)
+            if (DPlaneOS.Zfs.NameRules.PoolNameError(pool) is { } error)
+                throw new InvalidOperationException($"DPlaneOS:Zfs:Pools: '{pool}' is not a pool name: {error}");
+    }
 }
 
 public sealed class StatusOptions
