@@ -6,6 +6,7 @@ using DPlaneOS.Actors.Support;
 using DPlaneOS.Gateway.Cli;
 using DPlaneOS.Gateway.Auth;
 using DPlaneOS.Gateway.Hosting;
+using DPlaneOS.Actors.Fleet.Summary;
 using DPlaneOS.Gateway.Routes;
 using DPlaneOS.Gateway.WebSockets;
 using DPlaneOS.Zfs.Health;
@@ -115,6 +116,7 @@ public class Program
         builder.Services.AddSingleton<SmartReader>();
         builder.Services.AddSingleton<PreUpgradeSnapshotter>();
         builder.Services.AddSupportBundle();
+        builder.Services.AddFleetView();
 
         builder.Services.AddPoolHeartbeat(options);
         builder.Services.AddDPlaneOSActors(options, Path.Combine(AppContext.BaseDirectory, "hocon", "dplaned.conf"));
@@ -149,6 +151,7 @@ public class Program
         app.MapHealthRoutes();
         app.MapZfsRoutes();
         app.MapSystemRoutes();
+        app.MapFleetRoutes();
         app.MapAuditRoutes();
         app.MapSupportBundleRoutes();
         app.MapSnapshotRoutes();

@@ -1,0 +1,48 @@
+using Akka.Actor;
+using Akka.Hosting;
+using DPlaneOS.Actors.Alerts;
+using DPlaneOS.Actors.Node;
+using DPlaneOS.Actors.Storage.Capacity;
+using DPlaneOS.Actors.Storage.Health;
+using DPlaneOS.Actors.Storage.Pools;
+using DPlaneOS.Zfs.Health;
+
+namespace DPlaneOS.Actors.Fleet.Summary;
+
+/// <summary>
+/// Takes this node's <see cref="NodeSummary"/> by asking its actors (outside any actor, so the asks block
+/// nothing): for the fleet routes on a single node, and for the fleet plane to replicate.
+/// </summary>
+public sealed class LocalNodeSummary(
+    IRequiredActor<ZfsHealthActor> health,
+    IRequiredActor<CapacityGuardian> capacity,
+    IRequiredActor<PoolManager> pools,
+    IRequiredActor<AlertsSupervisor> alerts,
+    IRequiredActor<NodeLifecycleActor> lifecycle,
+    NodeIdentity node,
+    TimeProvider time)
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    public NodeIdentity Node => node;
+
+    public async Task<NodeSummary> TakeAsync(string? address, CancellationToken cancellationToken)
+    {
+        var view = AskAsync<ZfsHealthView>(health.GetAsync, ZfsHealthActor.Protocol.GetView.Instance, cancellationToken);
+        var space = AskAsync<CapacityReport>(capacity.GetAsync, CapacityGuardian.Protocol.GetReport.Instance, cancellationToken);
+        var heartbeats = AskAsync<PoolManager.Protocol.Heartbeats>(pools.GetAsync, PoolManager.Protocol.GetHeartbeats.Instance, cancellationToken);
+        var active = AskAsync<AlertRouter.Protocol.ActiveAlerts>(alerts.GetAsync, AlertRouter.Protocol.GetActiveAlerts.Instance, cancellationToken);
+        var starts = AskAsync<NodeLifecycleActor.Protocol.Starts>(lifecycle.GetAsync, NodeLifecycleActor.Protocol.GetStarts.Instance, cancellationToken);
+        await Task.WhenAll(view, space, heartbeats, active, starts).ConfigureAwait(false);
+        var newest = (await starts.ConfigureAwait(false)).Items.MaxBy(s => s.At);
+        return NodeSummary.Take(node, address, newest, (await view.ConfigureAwait(false)).Health, await space.ConfigureAwait(false),
+            await heartbeats.ConfigureAwait(false), await active.ConfigureAwait(false), time.GetUtcNow());
+    }
+
+    /// <summary>This node's full health report, for <c>GET /api/fleet/nodes/{name}</c>.</summary>
+    public async Task<HealthReport> HealthAsync(CancellationToken cancellationToken) =>
+        (await AskAsync<ZfsHealthView>(health.GetAsync, ZfsHealthActor.Protocol.GetView.Instance, cancellationToken).ConfigureAwait(false)).Health;
+
+    private static async Task<T> AskAsync<T>(Func<CancellationToken, Task<IActorRef>> actor, object question, CancellationToken cancellationToken) =>
+        await (await actor(cancellationToken).ConfigureAwait(false)).Ask<T>(question, AskTimeout, cancellationToken).ConfigureAwait(false);
+}
