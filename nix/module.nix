@@ -19,8 +19,24 @@ let
     else if cfg.listenAddress == "::" then "::1"
     else cfg.listenAddress;
 
+  fleet = cfg.fleet;
+  fleetOn = fleet.seedNodes != [ ];
+  # The fleet options as the daemon reads them; explicit `settings` win.
+  fleetSettings =
+    optionalAttrs (fleet.nodeName != null) { NodeName = fleet.nodeName; }
+    // optionalAttrs fleetOn {
+      Fleet = {
+        Port = fleet.port;
+        SeedNodes = fleet.seedNodes;
+        CertificatePath = fleet.certificatePath;
+        CaPath = fleet.caPath;
+      } // optionalAttrs (fleet.hostname != null) { Hostname = fleet.hostname; };
+    };
+  absolute = p: p != null && builtins.substring 0 1 p == "/";
+  badSeeds = builtins.filter (s: builtins.match "[A-Za-z0-9.-]+:[0-9]+" s == null) fleet.seedNodes;
+
   # Rendered ASP.NET configuration: everything lives in section "DPlaneOS".
-  configFile = pkgs.writeText "dplaneos.json" (builtins.toJSON { DPlaneOS = cfg.settings; });
+  configFile = pkgs.writeText "dplaneos.json" (builtins.toJSON { DPlaneOS = lib.recursiveUpdate fleetSettings cfg.settings; });
 
   daemonArgs = [
     "--urls" listenUrl
@@ -95,6 +111,43 @@ in
         "DPlaneOS" and passed with --config. Lands in the world-readable Nix
         store: put secrets into environmentFile instead (DPlaneOS__Key=value).
       '';
+    };
+
+    fleet = {
+      nodeName = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        description = "This node's name, unique in the fleet (DPlaneOS:NodeName); null: the host name.";
+      };
+      seedNodes = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        example = [ "nas-01.lan:4053" "nas-02.lan:4053" ];
+        description = ''
+          host:port of the nodes a starting node contacts to join the fleet. Empty: no fleet, and the
+          daemon opens no port but its HTTP one.
+        '';
+      };
+      hostname = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        description = "The name or address other nodes reach this one at (DPlaneOS:Fleet:Hostname).";
+      };
+      port = mkOption {
+        type = types.port;
+        default = 4053;
+        description = "The fleet port (mutual TLS); opened in the firewall only when seedNodes is set.";
+      };
+      certificatePath = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        description = "This node's PKCS#12 file from `dplaned fleet cert create` (outside the Nix store).";
+      };
+      caPath = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        description = "The fleet CA certificate (PEM) from `dplaned fleet ca create`.";
+      };
     };
 
     environmentFile = mkOption {
@@ -183,6 +236,18 @@ in
           message = "services.dplaneos.watchdogSec must be 0 (off) or a positive number of seconds (got ${toString cfg.watchdogSec}).";
         }
         {
+          assertion = !fleetOn || (absolute fleet.certificatePath && absolute fleet.caPath);
+          message = "services.dplaneos.fleet: a fleet (seedNodes set) needs certificatePath and caPath, absolute paths outside the Nix store.";
+        }
+        {
+          assertion = !fleetOn || fleet.nodeName != null;
+          message = "services.dplaneos.fleet.nodeName must be set in a fleet: node names must be unique and stable.";
+        }
+        {
+          assertion = badSeeds == [ ];
+          message = "services.dplaneos.fleet.seedNodes: not host:port: " + builtins.concatStringsSep ", " (map (s: "'${s}'") badSeeds);
+        }
+        {
           assertion = cfg.adminUser != "root";
           message = "services.dplaneos.adminUser must not be root (root never logs in over SSH).";
         }
@@ -262,6 +327,10 @@ in
         };
       };
     }
+
+    (mkIf fleetOn {
+      networking.firewall.allowedTCPPorts = [ fleet.port ];
+    })
 
     (mkIf cfg.preUpgradeSnapshot {
       system.preSwitchChecks.dplaneos-pre-upgrade-snapshot = preUpgrade;

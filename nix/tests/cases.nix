@@ -153,6 +153,29 @@ in
     let r = daemon { services.dplaneos = { sshKeys = [ key ]; settings.Status.RefreshInterval = "00:00:05"; }; };
         j = b.fromJSON r.config.services.dplaneos.configFile.text;
     in expect (j == { DPlaneOS.Status.RefreshInterval = "00:00:05"; }) (show j);
+  "module fleet off: no fleet settings, no port opened" =
+    let j = b.fromJSON good.config.services.dplaneos.configFile.text; in
+    expect (!(j.DPlaneOS ? Fleet) && undefined good.config.networking.firewall.allowedTCPPorts) (show j);
+  "module fleet renders node name, seeds, port and certificates, opens the fleet port" =
+    let r = daemon { services.dplaneos = { sshKeys = [ key ]; fleet = {
+          nodeName = "nas-01"; seedNodes = [ "nas-01.lan:4053" "nas-02.lan:4053" ]; hostname = "nas-01.lan";
+          certificatePath = "/var/lib/dplaneos-fleet/nas-01.p12"; caPath = "/var/lib/dplaneos-fleet/ca.crt"; }; }; };
+        j = (b.fromJSON r.config.services.dplaneos.configFile.text).DPlaneOS;
+    in expect (failed r == [ ] && j.NodeName == "nas-01" && j.Fleet.Port == 4053 && j.Fleet.Hostname == "nas-01.lan"
+      && j.Fleet.SeedNodes == [ "nas-01.lan:4053" "nas-02.lan:4053" ] && j.Fleet.CertificatePath == "/var/lib/dplaneos-fleet/nas-01.p12"
+      && j.Fleet.CaPath == "/var/lib/dplaneos-fleet/ca.crt" && r.config.networking.firewall.allowedTCPPorts == [ 4053 ])
+      "${show j} ports ${show (r.config.networking.firewall.allowedTCPPorts or null)} failed ${show (failed r)}";
+  "module fleet without certificates refused" =
+    fires "needs certificatePath and caPath" (daemon { services.dplaneos = { sshKeys = [ key ]; fleet = { nodeName = "a"; seedNodes = [ "a:4053" ]; }; }; });
+  "module fleet without node name refused" =
+    fires "nodeName must be set" (daemon { services.dplaneos = { sshKeys = [ key ]; fleet = {
+      seedNodes = [ "a:4053" ]; certificatePath = "/k/a.p12"; caPath = "/k/ca.crt"; }; }; });
+  "module fleet seed without port refused" =
+    fires "not host:port: 'nas-02'" (daemon { services.dplaneos = { sshKeys = [ key ]; fleet = {
+      nodeName = "a"; seedNodes = [ "nas-02" ]; certificatePath = "/k/a.p12"; caPath = "/k/ca.crt"; }; }; });
+  "module fleet settings override the fleet options" =
+    let r = daemon { services.dplaneos = { sshKeys = [ key ]; settings.NodeName = "explicit"; fleet.nodeName = "from-fleet"; }; };
+    in expect ((b.fromJSON r.config.services.dplaneos.configFile.text).DPlaneOS.NodeName == "explicit") "fleet option won over settings";
   "module pre-upgrade hook snapshots before switch" =
     let h = good.config.system.preSwitchChecks.dplaneos-pre-upgrade-snapshot or ""; in
     expect (contains "bin/dplaned snapshot pre-upgrade" h && contains "switch\\|boot" h) h;
