@@ -1,4 +1,5 @@
 using DPlaneOS.Actors.Alerts;
+using DPlaneOS.Actors.Fleet.Wire;
 using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage.Pools;
 using HeartbeatHealth = DPlaneOS.Actors.Storage.Pools.PoolHealth;
@@ -15,6 +16,7 @@ namespace DPlaneOS.Actors.Fleet.Summary;
 /// <param name="Started">When this daemon started (the newest entry of <c>/api/system/starts</c>).</param>
 /// <param name="ActiveAlerts">Active warning and critical conditions of the node's alert router.</param>
 /// <param name="TakenAt">When the node took this summary.</param>
+[FleetMessage("fleet.node-summary.v1")]
 public sealed record NodeSummary(
     string Name,
     string? Address,
@@ -22,7 +24,7 @@ public sealed record NodeSummary(
     DateTimeOffset? Started,
     IReadOnlyList<PoolSummary> Pools,
     int ActiveAlerts,
-    DateTimeOffset TakenAt)
+    DateTimeOffset TakenAt) : IFleetMessage
 {
     /// <summary>The summary of what the node's actors report now; pools are those ZFS health lists, in its order.</summary>
     public static NodeSummary Take(
