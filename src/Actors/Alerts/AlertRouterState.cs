@@ -124,7 +124,7 @@ public sealed class AlertRouterState
 
     private static DateTimeOffset? Deadline(AlertCondition condition, AlertOptions timing) => condition switch
     {
-        { Notified: false } => condition.FirstSeen + timing.Hysteresis,
+        { Notified: false } => condition.FirstSeen + timing.HysteresisOf(condition.LastEvent.Type),
         { RepeatDue: true } => condition.LastNotified + timing.Cooldown,
         _ => null,
     };

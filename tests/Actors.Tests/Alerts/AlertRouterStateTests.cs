@@ -38,6 +38,26 @@ public sealed class AlertRouterStateTests
     private const string Key = "pool.degraded|tank";
 
     [Fact]
+    public void An_immediate_type_is_notified_on_its_first_event_while_others_wait_for_the_window()
+    {
+        var silent = Feed(Event(Severity.Critical, "fleet.node-unreachable", "nas-02"), TimeSpan.Zero);
+        Assert.Equal(AlertNotificationKind.Raised, Assert.Single(silent).Kind);
+        Assert.Empty(Feed(Event(Severity.Critical, "pool.failed"), TimeSpan.Zero));
+
+        // Other patterns: a type they do not match keeps the window.
+        var timing = new AlertOptions { ImmediateTypes = ["pool.*"] };
+        Assert.Single(Feed(Event(Severity.Warning, "pool.degraded", "other"), TimeSpan.Zero, timing));
+        Assert.Empty(Feed(Event(Severity.Warning, "capacity.warning", "other"), TimeSpan.Zero, timing));
+    }
+
+    [Fact]
+    public void A_malformed_immediate_pattern_is_refused_naming_the_setting()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new AlertOptions { ImmediateTypes = ["pool..x"] }.Validate());
+        Assert.StartsWith("DPlaneOS:Alerts:ImmediateTypes: 'pool..x' has an empty segment", error.Message);
+    }
+
+    [Fact]
     public void Info_is_never_an_alert()
     {
         Assert.Empty(Feed(Event(Severity.Info), TimeSpan.Zero));
