@@ -23,6 +23,8 @@ public static class NodeIdentityFile
     /// <param name="hostName">The host name now (the daemon passes <see cref="Environment.MachineName"/>).</param>
     public static NodeIdentity Resolve(string dataDir, string? configuredName, string hostName)
     {
+        if (configuredName is { Length: > 0 } && NodeNames.Error(configuredName) is { } invalid)
+            throw new InvalidOperationException($"DPlaneOS:NodeName {invalid}");
         var name = configuredName is { Length: > 0 } configured ? configured : hostName;
         var path = Path.Combine(dataDir, FileName);
         if (Read(dataDir) is { } journalName) return new NodeIdentity(name, journalName);

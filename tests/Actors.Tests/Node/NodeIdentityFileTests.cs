@@ -54,4 +54,27 @@ public sealed class NodeIdentityFileTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => NodeIdentityFile.Resolve(_dataDir, null, "nas1"));
         Assert.Contains(NodeIdentityFile.FileName, error.Message);
     }
+
+    [Theory]
+    [InlineData("nas 01", "'nas 01' may hold only letters, digits, '-' and '.'")]
+    [InlineData("-nas", "'-nas' may hold only")]
+    [InlineData("nas_01", "'nas_01' may hold only")]
+    [InlineData("nas/../x", "may hold only")]
+    public void A_configured_node_name_that_is_not_a_dns_name_stops_the_start_and_writes_nothing(string name, string reason)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => NodeIdentityFile.Resolve(_dataDir, name, "nas1"));
+        Assert.StartsWith("DPlaneOS:NodeName ", error.Message);
+        Assert.Contains(reason, error.Message);
+        Assert.False(File.Exists(Path.Combine(_dataDir, NodeIdentityFile.FileName)));
+    }
+
+    [Theory]
+    [InlineData("nas-01")]
+    [InlineData("nas-01.lan")]
+    [InlineData("N1")]
+    public void Dns_style_node_names_are_accepted(string name) => Assert.Null(NodeNames.Error(name));
+
+    [Fact]
+    public void A_node_name_longer_than_a_dns_label_is_refused() =>
+        Assert.Equal("is longer than 63 characters", NodeNames.Error(new string('a', 64)));
 }
