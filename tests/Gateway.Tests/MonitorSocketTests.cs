@@ -4,9 +4,9 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Akka.Actor;
 using DPlaneOS.Actors.Events;
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Gateway.WebSockets;
 using DPlaneOS.TestSupport;
-using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Gateway.Tests;
 
@@ -90,6 +90,22 @@ public sealed class MonitorSocketTests
         string[] all = [drift.Id, warning.Id, pool.Id, smart.Id, capacity.Id];
         Assert.Equal(pool.Id, (await client.ReceiveEventAsync(all))!.Value.GetProperty("id").GetString());
         Assert.Equal(capacity.Id, (await client.ReceiveEventAsync(all))!.Value.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_nodes_filter_passes_only_events_of_those_nodes_and_a_bad_name_is_a_400()
+    {
+        await using var daemon = await DaemonFixture.StartAsync(new FakeZpool());
+        await using var client = await (await MonitorSocketClient.ConnectAsync(daemon, daemon.Token, "nodes=nas-02,nas-03")).ReadyAsync();
+
+        var local = Event("pool.degraded");
+        var other = MonitorEvent.Create(NodeIdentity.Named("nas-02"), "pool.degraded", Severity.Warning, "tank", DateTimeOffset.UtcNow);
+        var third = MonitorEvent.Create(NodeIdentity.Named("nas-04"), "pool.degraded", Severity.Warning, "tank", DateTimeOffset.UtcNow);
+        foreach (var e in new[] { local, third, other }) Publish(daemon, e);
+
+        // Of the three, only nas-02's arrives first: the earlier two were dropped, not delayed.
+        Assert.Equal(other.Id, (await client.ReceiveEventAsync(local.Id, third.Id, other.Id))!.Value.GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, await MonitorSocketClient.RefusedStatusAsync(daemon, daemon.Token, "nodes=nas-02,bad%20name"));
     }
 
     [Fact]

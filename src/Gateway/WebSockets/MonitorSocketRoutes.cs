@@ -31,7 +31,7 @@ public static class MonitorSocketRoutes
             .WithTags("Monitor")
             .WithSummary("WebSocket. First frame {\"type\":\"ready\"} once subscribed; then one frame per event " +
                          "{type, severity, subject, node, time, data, id} and per alert notification {type:\"alert\", id, key, kind, severity, time, event}. " +
-                         "Optional ?types=pool.*,capacity.* (wildcard patterns on the event type). A client that does not keep up is closed with 1008.");
+                         "Optional ?types=pool.*,capacity.* (wildcard patterns on the event type) and ?nodes=nas-01,nas-02 (events of those nodes only). A client that does not keep up is closed with 1008.");
         return routes;
     }
 
@@ -44,10 +44,15 @@ public static class MonitorSocketRoutes
         if (!OriginAllowed(context.Request, settings.AllowedOrigins))
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Origin not allowed",
                 detail: $"Origin '{context.Request.Headers.Origin}' is neither this host nor listed in DPlaneOS:WebSocket:AllowedOrigins.");
-        var filterError = EventTypePattern.TryParse(context.Request.Query["types"], MaxTypePatterns, out var filter);
+        var filterError = EventTypePattern.TryParse(context.Request.Query["types"], MaxTypePatterns, out var types);
         if (filterError is not null)
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["types"] = [filterError] },
                 detail: "?types= takes comma-separated event type patterns such as pool.*,capacity.*");
+        var nodesError = MonitorSocketFilter.TryParseNodes(context.Request.Query["nodes"], out var nodes);
+        if (nodesError is not null)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["nodes"] = [nodesError] },
+                detail: "?nodes= takes comma-separated node names such as nas-01,nas-02");
+        var filter = new MonitorSocketFilter(types, nodes);
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {

@@ -15,11 +15,11 @@ public sealed class MonitorSocketSession : ReceiveActor, IWithStash
     private static readonly string[] Topics = [MonitorBus.Topic, AlertBus.Topic];
 
     private readonly IActorRef _mediator;
-    private readonly EventTypePattern _filter;
+    private readonly MonitorSocketFilter _filter;
     private readonly SocketOutbox _outbox;
     private readonly HashSet<string> _acknowledged = [];
 
-    public MonitorSocketSession(IActorRef mediator, EventTypePattern filter, SocketOutbox outbox)
+    public MonitorSocketSession(IActorRef mediator, MonitorSocketFilter filter, SocketOutbox outbox)
     {
         _mediator = mediator;
         _filter = filter;
@@ -37,7 +37,7 @@ public sealed class MonitorSocketSession : ReceiveActor, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(IActorRef mediator, EventTypePattern filter, SocketOutbox outbox) =>
+    public static Props Props(IActorRef mediator, MonitorSocketFilter filter, SocketOutbox outbox) =>
         Akka.Actor.Props.Create(() => new MonitorSocketSession(mediator, filter, outbox));
 
     protected override void PreStart()
@@ -55,11 +55,11 @@ public sealed class MonitorSocketSession : ReceiveActor, IWithStash
     {
         Receive<MonitorEvent>(monitorEvent =>
         {
-            if (_filter.Matches(monitorEvent.Type)) Send(MonitorFrames.For(monitorEvent));
+            if (_filter.Matches(monitorEvent)) Send(MonitorFrames.For(monitorEvent));
         });
         Receive<AlertNotification>(notification =>
         {
-            if (_filter.Matches(notification.Event.Type)) Send(MonitorFrames.For(notification));
+            if (_filter.Matches(notification)) Send(MonitorFrames.For(notification));
         });
         Receive<SubscribeAck>(_ => { });
         Receive<UnsubscribeAck>(_ => { });
