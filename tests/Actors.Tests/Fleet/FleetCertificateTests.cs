@@ -285,6 +285,21 @@ public sealed class FleetCertificateTests
     }
 
     [Fact]
+    public void The_PKCS12_file_loads_back_as_the_node_certificate_with_its_key()
+    {
+        using var ca = NewCa();
+        var path = Path.Combine(NewDirectory(), "nas1.p12");
+        using var issued = new FleetCertificateIssuer(ca, Now).IssueToFile(path, "nas1", FleetRole.Node, password: "pw");
+
+        using var loaded = FleetCertificateFile.Load(path, "pw");
+
+        Assert.Equal(issued.Thumbprint, loaded.Thumbprint);
+        Assert.True(loaded.HasPrivateKey);
+        Assert.Contains("wrong password", Assert.Throws<FleetCertificateException>(() => FleetCertificateFile.Load(path, "nope")).Message);
+        Assert.Throws<FleetCertificateException>(() => FleetCertificateFile.Load(path + ".missing", null));
+    }
+
+    [Fact]
     public void A_PKCS12_file_without_a_password_loads_without_one()
     {
         using var ca = NewCa();
