@@ -2,7 +2,8 @@ namespace DPlaneOS.Gateway;
 
 /// <summary>
 /// <c>dplaned [--urls URL] [--data-dir DIR] [--config FILE]</c> runs the daemon;
-/// <c>dplaned snapshot pre-upgrade [--data-dir DIR] [--config FILE]</c> runs one verb and exits.
+/// <c>dplaned snapshot pre-upgrade [--data-dir DIR] [--config FILE]</c> runs one verb and exits;
+/// the <c>fleet</c> verbs read no settings and take their own options (<see cref="VerbArguments"/>).
 /// Parsed strictly: a typo in a storage daemon's command line should stop it, not be ignored.
 /// </summary>
 public sealed record CommandLine(string? Urls, string? DataDir, string? ConfigFile, IReadOnlyList<string> Verb)
@@ -11,10 +12,20 @@ public sealed record CommandLine(string? Urls, string? DataDir, string? ConfigFi
         "usage: dplaned [--urls URL] [--data-dir DIR] [--config FILE]\n" +
         "       dplaned snapshot pre-upgrade [--data-dir DIR] [--config FILE]\n" +
         "         recursive @pre-upgrade-<UTC time> snapshot of every imported pool, keeps the newest\n" +
-        "         DPlaneOS:Snapshots:PreUpgradeKeep (5); exit 0 taken, 1 a snapshot failed, 2 bad settings";
+        "         DPlaneOS:Snapshots:PreUpgradeKeep (5); exit 0 taken, 1 a snapshot failed, 2 bad settings\n" +
+        "       dplaned fleet ca create --out DIR\n" +
+        "         a new fleet CA: DIR/ca.crt (for every node) and DIR/ca.key (mode 0600)\n" +
+        "       dplaned fleet cert create --ca DIR --node NAME --out FILE [--role node|subscriber] [--host H]... [--password-file F]\n" +
+        "         a certificate signed by the fleet CA, as PKCS#12 (mode 0600); exit 0 written, 1 refused, 2 bad arguments";
+
+    /// <summary>Verbs that parse their own options: everything after the verb is theirs, in <see cref="VerbArguments"/>.</summary>
+    public static readonly IReadOnlyList<IReadOnlyList<string>> OwnArgumentVerbs = [["fleet", "ca", "create"], ["fleet", "cert", "create"]];
 
     /// <summary>The verbs that run instead of the daemon.</summary>
-    public static readonly IReadOnlyList<IReadOnlyList<string>> Verbs = [["snapshot", "pre-upgrade"]];
+    public static readonly IReadOnlyList<IReadOnlyList<string>> Verbs = [["snapshot", "pre-upgrade"], .. OwnArgumentVerbs];
+
+    /// <summary>The arguments after a verb that parses its own options; empty for every other command line.</summary>
+    public IReadOnlyList<string> VerbArguments { get; init; } = [];
 
     public bool IsVerb(params string[] verb) => Verb.SequenceEqual(verb);
 
@@ -52,6 +63,13 @@ public sealed record CommandLine(string? Urls, string? DataDir, string? ConfigFi
             else
             {
                 verb.Add(arg);
+                if (OwnArgumentVerbs.Any(known => known.SequenceEqual(verb)))
+                {
+                    var own = args.Skip(i + 1).ToList();
+                    var given = urls is not null ? "--urls" : dataDir is not null ? "--data-dir" : config is not null ? "--config" : null;
+                    if (given is not null) error = $"{given} does not apply to '{string.Join(' ', verb)}'";
+                    return new CommandLine(urls, dataDir, config, verb) { VerbArguments = own };
+                }
             }
         }
         if (error is null && verb.Count > 0)

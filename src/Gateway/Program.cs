@@ -38,6 +38,10 @@ public class Program
 
         if (commandLine.IsVerb("snapshot", "pre-upgrade"))
             return PreUpgradeSnapshotVerb.RunAsync(commandLine, Console.Out, Console.Error).GetAwaiter().GetResult();
+        if (commandLine.IsVerb("fleet", "ca", "create"))
+            return FleetCaCreateVerb.Run(commandLine.VerbArguments, Console.Out, Console.Error, TimeProvider.System);
+        if (commandLine.IsVerb("fleet", "cert", "create"))
+            return FleetCertCreateVerb.Run(commandLine.VerbArguments, Console.Out, Console.Error, TimeProvider.System);
 
         WebApplication app;
         try

@@ -43,6 +43,28 @@ public sealed class CommandLineTests
         Assert.Equal(expected, error);
     }
 
+    [Fact]
+    public void The_fleet_verbs_take_every_argument_after_the_verb_as_their_own()
+    {
+        var parsed = CommandLine.Parse(["fleet", "cert", "create", "--ca", "/ca", "--node", "nas1", "--out=/n.p12", "--host", "h"], out var error);
+        Assert.Null(error);
+        Assert.True(parsed.IsVerb("fleet", "cert", "create"));
+        Assert.Equal(["--ca", "/ca", "--node", "nas1", "--out=/n.p12", "--host", "h"], parsed.VerbArguments);
+        Assert.Empty(CommandLine.Parse(["snapshot", "pre-upgrade"], out _).VerbArguments);
+    }
+
+    [Theory]
+    [InlineData(new[] { "fleet" }, "unknown command 'fleet'")]
+    [InlineData(new[] { "fleet", "ca" }, "unknown command 'fleet ca'")]
+    [InlineData(new[] { "fleet", "--out", "d", "ca", "create" }, "unknown option '--out'")]
+    [InlineData(new[] { "--config", "/etc/dplaned.json", "fleet", "ca", "create", "--out", "d" }, "--config does not apply to 'fleet ca create'")]
+    [InlineData(new[] { "--urls", "http://127.0.0.1:1", "fleet", "cert", "create" }, "--urls does not apply to 'fleet cert create'")]
+    public void The_fleet_verbs_are_parsed_strictly(string[] args, string expected)
+    {
+        CommandLine.Parse(args, out var error);
+        Assert.Equal(expected, error);
+    }
+
     [Theory]
     [InlineData(0, null, "DPlaneOS:Snapshots:PreUpgradeKeep must be at least 1 (the new snapshot), not 0")]
     [InlineData(5, "-f", "DPlaneOS:Snapshots:PreUpgradePools: '-f' is not a pool name: a pool name starts with a letter and contains only letters, digits, '_', '-', '.' and ':'")]
