@@ -1,3 +1,4 @@
+using DPlaneOS.Actors.Node;
 using System.Security.Cryptography.X509Certificates;
 using DPlaneOS.Actors.Fleet.Certificates;
 using DPlaneOS.Gateway.Cli;
@@ -111,7 +112,7 @@ public sealed class FleetCertificateVerbTests
     [InlineData(new[] { "fleet", "ca", "create", "--force", "--out", "a" }, "dplaned: fleet ca create: unknown option '--force'")]
     [InlineData(new[] { "fleet", "ca", "create", "a" }, "dplaned: fleet ca create: unexpected argument 'a'")]
     [InlineData(new[] { "fleet", "cert", "create", "--ca", "c", "--out", "f" }, "dplaned: fleet cert create: --node NAME is required")]
-    [InlineData(new[] { "fleet", "cert", "create", "--ca", "c", "--node", "nas_1", "--out", "f" }, "dplaned: fleet cert create: --node 'nas_1': " + FleetNodeName.Rule)]
+    [InlineData(new[] { "fleet", "cert", "create", "--ca", "c", "--node", "nas_1", "--out", "f" }, "dplaned: fleet cert create: --node 'nas_1': " + NodeNames.Rule)]
     [InlineData(new[] { "fleet", "cert", "create", "--ca", "c", "--node", "nas1", "--out", "f", "--role", "admin" }, "dplaned: fleet cert create: --role 'admin': a role is 'node' or 'subscriber'")]
     [InlineData(new[] { "fleet", "cert", "create", "--ca", "c", "--node", "nas1", "--out", "f", "--host", "a b" }, "dplaned: fleet cert create: --host 'a b': a host is an IP address or a DNS name (dot-separated labels of 1 to 63 ASCII letters, digits and '-', not starting or ending with '-'; at most 253 characters)")]
     public void Bad_arguments_exit_2_with_one_line(string[] args, string expected)

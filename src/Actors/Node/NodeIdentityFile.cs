@@ -24,7 +24,7 @@ public static class NodeIdentityFile
     public static NodeIdentity Resolve(string dataDir, string? configuredName, string hostName)
     {
         if (configuredName is { Length: > 0 } && NodeNames.Error(configuredName) is { } invalid)
-            throw new InvalidOperationException($"DPlaneOS:NodeName {invalid}");
+            throw new InvalidOperationException($"DPlaneOS:NodeName '{configuredName}': {invalid}");
         var name = configuredName is { Length: > 0 } configured ? configured : hostName;
         var path = Path.Combine(dataDir, FileName);
         if (Read(dataDir) is { } journalName) return new NodeIdentity(name, journalName);

@@ -1,24 +1,21 @@
-using System.Text.RegularExpressions;
-
 namespace DPlaneOS.Actors.Node;
 
 /// <summary>
-/// What a node name may be (<c>DPlaneOS:NodeName</c>, fleet certificates, <c>?nodes=</c> filters): a DNS label
-/// or dotted name, since it is also a certificate's name and shows in persistence ids, URLs and subjects.
+/// What a node name may be (<c>DPlaneOS:NodeName</c>, a fleet certificate's CN and DNS name, <c>?nodes=</c>
+/// filters): 1 to 63 ASCII letters, digits, '-' and '.', starting and ending with a letter or digit, so it is
+/// a usable DNS name, never reads as a command-line option, and is safe in persistence ids, URLs and subjects.
 /// </summary>
-public static partial class NodeNames
+public static class NodeNames
 {
     public const int MaxLength = 63;
 
-    /// <summary>Null when <paramref name="name"/> is a valid node name, else what is wrong with it.</summary>
-    public static string? Error(string? name) => name switch
-    {
-        null or "" => "is empty",
-        { Length: > MaxLength } => $"is longer than {MaxLength} characters",
-        _ when !Pattern().IsMatch(name) => $"'{name}' may hold only letters, digits, '-' and '.', and must start and end with a letter or digit",
-        _ => null,
-    };
+    public const string Rule = "a node name is 1 to 63 ASCII letters, digits, '-' and '.', starting and ending with a letter or digit";
 
-    [GeneratedRegex(@"\A[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\z")]
-    private static partial Regex Pattern();
+    /// <summary>Null when <paramref name="name"/> is a valid node name, else <see cref="Rule"/>.</summary>
+    public static string? Error(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > MaxLength) return Rule;
+        if (!char.IsAsciiLetterOrDigit(name[0]) || !char.IsAsciiLetterOrDigit(name[^1])) return Rule;
+        return name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.') ? null : Rule;
+    }
 }

@@ -1,3 +1,4 @@
+using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Fleet.Certificates;
 
 namespace DPlaneOS.Gateway.Cli;
@@ -25,7 +26,7 @@ public static class FleetCertCreateVerb
             if (options.Value(required[..required.IndexOf(' ')]) is null) return Bad(error, $"{required} is required");
         }
         var nodeName = options.Value("--node")!;
-        if (FleetNodeName.Error(nodeName) is { } nameError) return Bad(error, $"--node '{nodeName}': {nameError}");
+        if (NodeNames.Error(nodeName) is { } nameError) return Bad(error, $"--node '{nodeName}': {nameError}");
         var roleName = options.Value("--role") ?? FleetRoles.Name(FleetRole.Node);
         if (FleetRoles.Parse(roleName) is not { } role) return Bad(error, $"--role '{roleName}': a role is 'node' or 'subscriber'");
         var hosts = options.Values("--host");

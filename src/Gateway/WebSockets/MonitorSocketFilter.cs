@@ -23,7 +23,7 @@ public sealed record MonitorSocketFilter(EventTypePattern Types, IReadOnlySet<st
         if (string.IsNullOrWhiteSpace(text)) return null;
         var names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (names.Length > MaxNodes) return $"must list at most {MaxNodes} nodes, got {names.Length}";
-        if (names.Select(name => NodeNames.Error(name) is { } error ? $"node name {error}" : null).FirstOrDefault(e => e is not null) is { } invalid)
+        if (names.Select(name => NodeNames.Error(name) is { } error ? $"'{name}': {error}" : null).FirstOrDefault(e => e is not null) is { } invalid)
             return invalid;
         nodes = names.ToHashSet(StringComparer.Ordinal);
         return null;

@@ -1,3 +1,4 @@
+using DPlaneOS.Actors.Node;
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
@@ -240,7 +241,7 @@ public sealed class FleetCertificateTests
     [InlineData("a123456789a123456789a123456789a123456789a123456789a123456789abcd")]
     public void Invalid_node_names_are_refused(string name)
     {
-        Assert.Equal(FleetNodeName.Rule, FleetNodeName.Error(name));
+        Assert.Equal(NodeNames.Rule, NodeNames.Error(name));
         using var ca = NewCa();
         var refused = Assert.Throws<FleetCertificateException>(() => new FleetCertificateIssuer(ca, Now).Issue(name, FleetRole.Node));
         Assert.Contains("is not a node name", refused.Message);
@@ -251,7 +252,7 @@ public sealed class FleetCertificateTests
     [InlineData("nas1")]
     [InlineData("NAS-1.lab.example")]
     [InlineData("a123456789a123456789a123456789a123456789a123456789a123456789abc")]
-    public void Valid_node_names_are_accepted(string name) => Assert.Null(FleetNodeName.Error(name));
+    public void Valid_node_names_are_accepted(string name) => Assert.Null(NodeNames.Error(name));
 
     [Theory]
     [InlineData("bad host")]

@@ -56,15 +56,14 @@ public sealed class NodeIdentityFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("nas 01", "'nas 01' may hold only letters, digits, '-' and '.'")]
-    [InlineData("-nas", "'-nas' may hold only")]
-    [InlineData("nas_01", "'nas_01' may hold only")]
-    [InlineData("nas/../x", "may hold only")]
-    public void A_configured_node_name_that_is_not_a_dns_name_stops_the_start_and_writes_nothing(string name, string reason)
+    [InlineData("nas 01")]
+    [InlineData("-nas")]
+    [InlineData("nas_01")]
+    [InlineData("nas/../x")]
+    public void A_configured_node_name_that_is_not_a_dns_name_stops_the_start_and_writes_nothing(string name)
     {
         var error = Assert.Throws<InvalidOperationException>(() => NodeIdentityFile.Resolve(_dataDir, name, "nas1"));
-        Assert.StartsWith("DPlaneOS:NodeName ", error.Message);
-        Assert.Contains(reason, error.Message);
+        Assert.Equal($"DPlaneOS:NodeName '{name}': {NodeNames.Rule}", error.Message);
         Assert.False(File.Exists(Path.Combine(_dataDir, NodeIdentityFile.FileName)));
     }
 
@@ -76,5 +75,5 @@ public sealed class NodeIdentityFileTests : IDisposable
 
     [Fact]
     public void A_node_name_longer_than_a_dns_label_is_refused() =>
-        Assert.Equal("is longer than 63 characters", NodeNames.Error(new string('a', 64)));
+        Assert.Equal(NodeNames.Rule, NodeNames.Error(new string('a', 64)));
 }

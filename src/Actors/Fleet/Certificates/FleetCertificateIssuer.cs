@@ -1,3 +1,4 @@
+using DPlaneOS.Actors.Node;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -34,7 +35,7 @@ public sealed class FleetCertificateIssuer(FleetCertificateAuthority authority, 
     /// <summary>As <see cref="Issue(string, FleetRole, IReadOnlyCollection{string}?)"/>, with the validity given (tests).</summary>
     internal X509Certificate2 Issue(string nodeName, FleetRole role, IReadOnlyCollection<string>? hosts, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
-        if (FleetNodeName.Error(nodeName) is { } nameError)
+        if (NodeNames.Error(nodeName) is { } nameError)
             throw new FleetCertificateException($"'{nodeName}' is not a node name: {nameError}");
         var caCertificate = authority.Certificate;
         var caStart = new DateTimeOffset(caCertificate.NotBefore.ToUniversalTime());

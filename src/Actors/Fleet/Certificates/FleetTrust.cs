@@ -1,3 +1,4 @@
+using DPlaneOS.Actors.Node;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
@@ -86,8 +87,8 @@ public sealed class FleetTrust
 
         var name = peer.SubjectName.EnumerateRelativeDistinguishedNames()
             .Where(rdn => rdn.GetSingleElementType().Value == "2.5.4.3").Select(rdn => rdn.GetSingleElementValue()).ToList();
-        if (name is not [{ } nodeName] || FleetNodeName.Error(nodeName) is not null)
-            return FleetTrustVerdict.Refuse($"{who}: the CN is not one node name ({FleetNodeName.Rule})");
+        if (name is not [{ } nodeName] || NodeNames.Error(nodeName) is not null)
+            return FleetTrustVerdict.Refuse($"{who}: the CN is not one node name ({NodeNames.Rule})");
         var roles = peer.SubjectName.EnumerateRelativeDistinguishedNames()
             .Where(rdn => rdn.GetSingleElementType().Value == "2.5.4.11").Select(rdn => FleetRoles.Parse(rdn.GetSingleElementValue())).ToList();
         if (roles is not [{ } role])
