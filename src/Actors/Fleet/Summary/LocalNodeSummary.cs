@@ -26,7 +26,11 @@ public sealed class LocalNodeSummary(
 
     public NodeIdentity Node => node;
 
-    public async Task<NodeSummary> TakeAsync(string? address, CancellationToken cancellationToken)
+    public async Task<NodeSummary> TakeAsync(string? address, CancellationToken cancellationToken) =>
+        (await TakeWithHealthAsync(address, cancellationToken).ConfigureAwait(false)).Summary;
+
+    /// <summary>The summary and the full health report it was taken from, for <c>GET /api/fleet/nodes/{name}</c>: one read of each actor.</summary>
+    public async Task<(NodeSummary Summary, HealthReport Health)> TakeWithHealthAsync(string? address, CancellationToken cancellationToken)
     {
         var view = AskAsync<ZfsHealthView>(health.GetAsync, ZfsHealthActor.Protocol.GetView.Instance, cancellationToken);
         var space = AskAsync<CapacityReport>(capacity.GetAsync, CapacityGuardian.Protocol.GetReport.Instance, cancellationToken);
@@ -35,13 +39,11 @@ public sealed class LocalNodeSummary(
         var starts = AskAsync<NodeLifecycleActor.Protocol.Starts>(lifecycle.GetAsync, NodeLifecycleActor.Protocol.GetStarts.Instance, cancellationToken);
         await Task.WhenAll(view, space, heartbeats, active, starts).ConfigureAwait(false);
         var newest = (await starts.ConfigureAwait(false)).Items.MaxBy(s => s.At);
-        return NodeSummary.Take(node, address, newest, (await view.ConfigureAwait(false)).Health, await space.ConfigureAwait(false),
+        var report = (await view.ConfigureAwait(false)).Health;
+        var summary = NodeSummary.Take(node, address, newest, report, await space.ConfigureAwait(false),
             await heartbeats.ConfigureAwait(false), await active.ConfigureAwait(false), time.GetUtcNow());
+        return (summary, report);
     }
-
-    /// <summary>This node's full health report, for <c>GET /api/fleet/nodes/{name}</c>.</summary>
-    public async Task<HealthReport> HealthAsync(CancellationToken cancellationToken) =>
-        (await AskAsync<ZfsHealthView>(health.GetAsync, ZfsHealthActor.Protocol.GetView.Instance, cancellationToken).ConfigureAwait(false)).Health;
 
     private static async Task<T> AskAsync<T>(Func<CancellationToken, Task<IActorRef>> actor, object question, CancellationToken cancellationToken) =>
         await (await actor(cancellationToken).ConfigureAwait(false)).Ask<T>(question, AskTimeout, cancellationToken).ConfigureAwait(false);

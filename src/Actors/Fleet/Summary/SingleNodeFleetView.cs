@@ -9,13 +9,12 @@ public sealed class SingleNodeFleetView(LocalNodeSummary local) : IFleetView
     public async Task<FleetNodeHealth?> NodeAsync(string name, CancellationToken cancellationToken)
     {
         if (!string.Equals(name, local.Node.Name, StringComparison.Ordinal)) return null;
-        var self = await SelfAsync(cancellationToken).ConfigureAwait(false);
-        return new FleetNodeHealth(self, await local.HealthAsync(cancellationToken).ConfigureAwait(false), null);
+        var (summary, health) = await local.TakeWithHealthAsync(null, cancellationToken).ConfigureAwait(false);
+        return new FleetNodeHealth(Self(summary), health, null);
     }
 
-    private async Task<FleetNode> SelfAsync(CancellationToken cancellationToken)
-    {
-        var summary = await local.TakeAsync(null, cancellationToken).ConfigureAwait(false);
-        return new FleetNode(summary.Name, FleetNodeStatus.Up, summary.TakenAt, summary);
-    }
+    private async Task<FleetNode> SelfAsync(CancellationToken cancellationToken) =>
+        Self(await local.TakeAsync(null, cancellationToken).ConfigureAwait(false));
+
+    private static FleetNode Self(NodeSummary summary) => new(summary.Name, FleetNodeStatus.Up, summary.TakenAt, summary);
 }
