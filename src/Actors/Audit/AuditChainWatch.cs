@@ -1,6 +1,3 @@
-using Akka.Actor;
-using Akka.Event;
-using DPlaneOS.Actors.Events;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Audit;

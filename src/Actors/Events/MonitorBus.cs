@@ -1,4 +1,3 @@
-using Akka.Actor;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Events;

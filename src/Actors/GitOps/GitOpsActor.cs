@@ -1,9 +1,4 @@
-using Akka.Actor;
-using Akka.Event;
 using Akka.Persistence;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Node;
-using DPlaneOS.Actors.Persistence;
 using DPlaneOS.Zfs.GitOps;
 using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.State;

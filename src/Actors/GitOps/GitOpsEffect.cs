@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Persistence;
 using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.State;
 

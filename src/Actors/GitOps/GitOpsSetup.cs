@@ -1,8 +1,4 @@
-using Akka.Actor;
 using Akka.DependencyInjection;
-using Akka.Hosting;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Zfs.GitOps.Apply;
 using DPlaneOS.Zfs.GitOps.Live;
 using DPlaneOS.Zfs.GitOps.State;

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Persistence;
 using DPlaneOS.Zfs.GitOps.Apply;
 using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.State;

@@ -1,4 +1,3 @@
-using DPlaneOS.Actors.Configuration;
 using LinqToDB;
 
 namespace DPlaneOS.Actors.Hosting;

@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Akka.Actor;
 using Akka.Serialization;
 
 namespace DPlaneOS.Actors.Persistence;

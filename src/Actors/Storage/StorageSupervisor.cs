@@ -1,6 +1,4 @@
-using Akka.Actor;
 using Akka.DependencyInjection;
-using Akka.Hosting;
 using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Storage.Capacity;
 using DPlaneOS.Actors.Storage.Docker;

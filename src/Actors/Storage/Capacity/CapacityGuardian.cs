@@ -1,8 +1,3 @@
-using Akka.Actor;
-using Akka.Event;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;

@@ -1,8 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Akka.Event;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.Health;
 

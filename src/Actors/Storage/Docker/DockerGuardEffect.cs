@@ -1,6 +1,3 @@
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Persistence;
-
 namespace DPlaneOS.Actors.Storage.Docker;
 
 /// <summary>What the actor does because of a decision, in order; what follows a <see cref="Persist"/> runs once it is journalled.</summary>

@@ -1,9 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Storage.Pools;
-using DPlaneOS.Actors.Persistence;
 
 namespace DPlaneOS.Actors.Storage.Docker;
 

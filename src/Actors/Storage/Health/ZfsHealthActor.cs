@@ -1,6 +1,3 @@
-using Akka.Actor;
-using Akka.Event;
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Model;
 

@@ -1,8 +1,3 @@
-using Akka.Actor;
-using Akka.Event;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Node;
-using DPlaneOS.Actors.Events;
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Model;
 

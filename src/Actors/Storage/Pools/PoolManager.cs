@@ -1,8 +1,4 @@
-using Akka.Actor;
-using Akka.Event;
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Hosting;
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs;
 using DPlaneOS.Zfs.Host;
