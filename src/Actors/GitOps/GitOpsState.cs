@@ -106,27 +106,13 @@ public sealed record GitOpsState(IReadOnlyList<ItemsApproved> Approvals, ApplyRe
         var step = new Step(this, settings, now);
         switch (input)
         {
-            case GitOpsInput.Recovered:
-                step.Recovered();
-                break;
-            case GitOpsInput.PlanComputed { Outcome: PlanOutcome.Planned planned }:
-                step.Remember(planned.Plan);
-                break;
-            case GitOpsInput.PlanRequested requested:
-                step.Reply(requested.Outcome is PlanOutcome.Planned p ? new PlanReady(step.View(p)) : ((PlanOutcome.NotUsable)requested.Outcome).Problem);
-                break;
-            case GitOpsInput.ApproveRequested approve:
-                step.Approve(approve);
-                break;
-            case GitOpsInput.ApplyRequested apply:
-                step.StartApply(apply);
-                break;
-            case GitOpsInput.CheckRequested check:
-                step.Check(check.Outcome);
-                break;
-            case GitOpsInput.StepFinished finished:
-                step.StepFinished(finished);
-                break;
+            case GitOpsInput.Recovered: step.Recovered(); break;
+            case GitOpsInput.PlanComputed { Outcome: PlanOutcome.Planned planned }: step.Remember(planned.Plan); break;
+            case GitOpsInput.PlanRequested requested: step.AnswerPlan(requested.Outcome); break;
+            case GitOpsInput.ApproveRequested approve: step.Approve(approve); break;
+            case GitOpsInput.ApplyRequested apply: step.StartApply(apply); break;
+            case GitOpsInput.CheckRequested check: step.Check(check.Outcome); break;
+            case GitOpsInput.StepFinished finished: step.StepFinished(finished); break;
         }
         return new GitOpsDecision(step.State, step.Effects);
     }
@@ -180,7 +166,11 @@ public sealed record GitOpsState(IReadOnlyList<ItemsApproved> Approvals, ApplyRe
             State = State with { RememberedPlans = plans, PlanOrder = order };
         }
 
-        public PlanView View(PlanOutcome.Planned planned) =>
+        /// <summary>Answers a plan request: the plan as the caller sees it (with what is approved), or why there is none.</summary>
+        public void AnswerPlan(PlanOutcome outcome) =>
+            Reply(outcome is PlanOutcome.Planned planned ? new PlanReady(View(planned)) : ((PlanOutcome.NotUsable)outcome).Problem);
+
+        private PlanView View(PlanOutcome.Planned planned) =>
             PlanView.Of(planned.Plan, planned.Live, State.ApprovedItems(PlanComparison.WorkId(planned.Plan), now), planned.At);
 
         public void Check(PlanOutcome outcome)
@@ -292,7 +282,7 @@ public sealed record GitOpsState(IReadOnlyList<ItemsApproved> Approvals, ApplyRe
             EndApply(finished.ApplyId, error);
         }
 
-        public void Reply(object message) => Effects.Add(new GitOpsEffect.Reply(message));
+        private void Reply(object message) => Effects.Add(new GitOpsEffect.Reply(message));
 
         /// <summary>The fresh plan when <paramref name="planId"/> still names its work; otherwise replies why not and returns null.</summary>
         private PlanOutcome.Planned? CurrentPlan(string planId, PlanOutcome outcome)

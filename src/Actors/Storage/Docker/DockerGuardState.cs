@@ -51,21 +51,11 @@ public sealed record DockerGuardState(ImmutableDictionary<string, FailureWindow>
         var step = new Step(this, options, now);
         switch (input)
         {
-            case DockerGuardInput.PoolFailed failed:
-                step.PoolFailed(failed);
-                break;
-            case DockerGuardInput.PoolRecovered recovered:
-                step.PoolRecovered(recovered.Pool);
-                break;
-            case DockerGuardInput.StopFinished finished:
-                step.StopFinished(finished);
-                break;
-            case DockerGuardInput.StartFinished finished:
-                step.StartFinished(finished);
-                break;
-            case DockerGuardInput.RetryDue retry:
-                step.RetryDue(retry.Pool);
-                break;
+            case DockerGuardInput.PoolFailed failed: step.PoolFailed(failed); break;
+            case DockerGuardInput.PoolRecovered recovered: step.PoolRecovered(recovered.Pool); break;
+            case DockerGuardInput.StopFinished finished: step.StopFinished(finished); break;
+            case DockerGuardInput.StartFinished finished: step.StartFinished(finished); break;
+            case DockerGuardInput.RetryDue retry: step.RetryDue(retry.Pool); break;
         }
         return new DockerGuardDecision(step.State, step.Effects);
     }
