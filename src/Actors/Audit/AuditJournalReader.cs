@@ -1,7 +1,6 @@
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
-using Akka.Streams.Dsl;
 
 namespace DPlaneOS.Actors.Audit;
 

@@ -1,4 +1,3 @@
-using Akka.DependencyInjection;
 using DPlaneOS.Zfs.GitOps.Apply;
 using DPlaneOS.Zfs.GitOps.Live;
 using DPlaneOS.Zfs.GitOps.State;

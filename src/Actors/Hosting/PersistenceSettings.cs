@@ -1,5 +1,3 @@
-using LinqToDB;
-
 namespace DPlaneOS.Actors.Hosting;
 
 /// <summary>Which database the journal and snapshots go to: the embedded SQLite file or PostgreSQL.</summary>

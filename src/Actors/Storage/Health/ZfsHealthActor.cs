@@ -1,5 +1,4 @@
 using DPlaneOS.Zfs.Health;
-using DPlaneOS.Zfs.Model;
 
 namespace DPlaneOS.Actors.Storage.Health;
 
