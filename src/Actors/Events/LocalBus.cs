@@ -11,6 +11,13 @@ public sealed class LocalBus : IExtension
 
     public IActorRef Mediator { get; }
 
+    public void Publish(string topic, object message) => Mediator.Tell(new TopicMediator.Protocol.Publish(topic, message));
+
+    /// <summary>Subscribes <paramref name="subscriber"/> to <paramref name="topic"/>; it receives a <see cref="TopicMediator.Protocol.SubscribeAck"/> once live.</summary>
+    public void Subscribe(string topic, IActorRef subscriber) => Mediator.Tell(new TopicMediator.Protocol.Subscribe(topic, subscriber));
+
+    public void Unsubscribe(string topic, IActorRef subscriber) => Mediator.Tell(new TopicMediator.Protocol.Unsubscribe(topic, subscriber));
+
     public static LocalBus Get(ActorSystem system) => system.WithExtension<LocalBus, Id>();
 
     private sealed class Id : ExtensionIdProvider<LocalBus>
