@@ -203,11 +203,8 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
             case GitOpsEffect.RefreshPlan:
                 Enqueue(Protocol.RunCheck.Instance, null);
                 break;
-            case GitOpsEffect.Log { Warning: true } log:
-                _log.Warning(log.Template, [.. log.Args]);
-                break;
             case GitOpsEffect.Log log:
-                _log.Info(log.Template, [.. log.Args]);
+                _log.Log(log.Level, log.Template, [.. log.Args]);
                 break;
         }
     }

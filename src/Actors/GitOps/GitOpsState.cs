@@ -144,7 +144,7 @@ public sealed record GitOpsState(IReadOnlyList<ItemsApproved> Approvals, ApplyRe
             // the operator re-plans, and each step re-checks before acting, so nothing runs twice.
             var inDoubt = apply.Steps.FirstOrDefault(s => s.Status == ApplyStepStatus.Running)?.ItemId;
             Record(new ApplyInterrupted(apply.ApplyId, inDoubt, now));
-            Effects.Add(new GitOpsEffect.Log(true, "GitOps apply {0} was interrupted by a restart (step in doubt: {1})", [apply.ApplyId, inDoubt ?? "none"]));
+            Effects.Add(new GitOpsEffect.Log(LogLevel.WarningLevel, "GitOps apply {0} was interrupted by a restart (step in doubt: {1})", [apply.ApplyId, inDoubt ?? "none"]));
             Publish(GitOpsEvents.ApplyInterrupted, Severity.Warning, apply.ApplyId, new Dictionary<string, string>
             {
                 ["applyId"] = apply.ApplyId,

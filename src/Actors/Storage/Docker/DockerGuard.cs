@@ -94,11 +94,8 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
             case DockerGuardEffect.ScheduleRetry retry:
                 Timers.StartSingleTimer($"retry-{retry.Pool}", new Protocol.Retry(retry.Pool), retry.Delay);
                 break;
-            case DockerGuardEffect.Log { Warning: true } log:
-                _log.Warning(log.Template, [.. log.Args]);
-                break;
             case DockerGuardEffect.Log log:
-                _log.Info(log.Template, [.. log.Args]);
+                _log.Log(log.Level, log.Template, [.. log.Args]);
                 break;
         }
     }
