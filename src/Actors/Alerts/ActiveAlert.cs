@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Events;
-
 namespace DPlaneOS.Actors.Alerts;
 
 /// <summary>A condition as <c>GET /api/alerts</c> shows it.</summary>

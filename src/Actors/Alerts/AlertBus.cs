@@ -1,7 +1,3 @@
-using Akka.Actor;
-using DPlaneOS.Actors.Events;
-using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
-
 namespace DPlaneOS.Actors.Alerts;
 
 /// <summary>The topic the alert router publishes <see cref="AlertNotification"/>s on, for every sink.</summary>
@@ -9,9 +5,7 @@ public static class AlertBus
 {
     public const string Topic = "alerts";
 
-    public static void Publish(ActorSystem system, AlertNotification notification) =>
-        LocalBus.Get(system).Mediator.Tell(new Publish(Topic, notification));
+    public static void Publish(ActorSystem system, AlertNotification notification) => LocalBus.Get(system).Publish(Topic, notification);
 
-    public static void Subscribe(ActorSystem system, IActorRef subscriber) =>
-        LocalBus.Get(system).Mediator.Tell(new Subscribe(Topic, subscriber));
+    public static void Subscribe(ActorSystem system, IActorRef subscriber) => LocalBus.Get(system).Subscribe(Topic, subscriber);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using DPlaneOS.Actors.Events;
 
 namespace DPlaneOS.Actors.Alerts;
 

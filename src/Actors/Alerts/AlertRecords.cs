@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Persistence;
 
 namespace DPlaneOS.Actors.Alerts;
 

@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
 
 namespace DPlaneOS.Actors.Alerts;
 

@@ -1,11 +1,7 @@
-using Akka.Actor;
-using Akka.Hosting;
 using DPlaneOS.Actors.Hosting;
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Alerts.Delivery;
 using DPlaneOS.Actors.Alerts.Smtp;
 using DPlaneOS.Actors.Alerts.Webhooks;
-using DPlaneOS.Actors.Configuration;
 
 namespace DPlaneOS.Actors.Alerts;
 

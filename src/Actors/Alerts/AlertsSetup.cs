@@ -1,9 +1,3 @@
-using Akka.Actor;
-using Akka.Hosting;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Node;
-
 namespace DPlaneOS.Actors.Alerts;
 
 /// <summary>Starts <c>/user/alerts</c> and registers it for the gateway (<c>IRequiredActor&lt;AlertsSupervisor&gt;</c>).</summary>

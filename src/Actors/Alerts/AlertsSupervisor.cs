@@ -1,8 +1,4 @@
-using Akka.Actor;
 using DPlaneOS.Actors.Hosting;
-using DPlaneOS.Actors.Node;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Alerts;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Audit;
 

@@ -1,6 +1,3 @@
-using Akka.Actor;
-using Akka.Event;
-using DPlaneOS.Actors.Events;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Audit;
@@ -15,7 +12,11 @@ namespace DPlaneOS.Actors.Audit;
 /// (critical) once per break, <c>audit.chain.intact</c> (resolved), and <c>audit.chain.checked</c> after
 /// every check.
 /// </summary>
-public sealed class AuditChainWatch : ReceiveActor, IWithTimers
+/// <param name="writer">The audit writer (<c>/user/audit</c>), asked for its head as the route does.</param>
+/// <param name="headTimeout">How long the writer may take to answer (it answers only after its start check) before the chain is checked without its head.</param>
+/// <param name="mediator">The <see cref="LocalBus"/> mediator (a probe in tests).</param>
+public sealed class AuditChainWatch(IActorRef writer, AuditChainWatch.Verify verify, TimeSpan interval, TimeSpan headTimeout, string subject, string node,
+    TimeProvider time, IActorRef mediator) : ReceiveActor, IWithTimers
 {
     /// <summary>Verifies the stored chain against the writer's head (null: the writer did not answer).</summary>
     public delegate Task<AuditVerification> Verify(AuditHead? writerHead, CancellationToken cancellationToken);
@@ -23,38 +24,17 @@ public sealed class AuditChainWatch : ReceiveActor, IWithTimers
     private const string TickTimer = "tick";
     private const string HeadTimer = "head";
 
-    private readonly IActorRef _writer;
-    private readonly Verify _verify;
-    private readonly TimeSpan _interval;
-    private readonly TimeSpan _headTimeout;
-    private readonly string _subject;
-    private readonly string _node;
-    private readonly TimeProvider _time;
-    private readonly IActorRef _mediator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
     private AuditChainTracker _tracker = AuditChainTracker.Initial;
 
-    /// <param name="writer">The audit writer (<c>/user/audit</c>), asked for its head as the route does.</param>
-    /// <param name="headTimeout">How long the writer may take to answer (it answers only after its start check) before the chain is checked without its head.</param>
-    /// <param name="mediator">The <see cref="LocalBus"/> mediator (a probe in tests).</param>
-    public AuditChainWatch(IActorRef writer, Verify verify, TimeSpan interval, TimeSpan headTimeout, string subject, string node,
-        TimeProvider time, IActorRef mediator)
-    {
-        _writer = writer;
-        _verify = verify;
-        _interval = interval;
-        _headTimeout = headTimeout;
-        _subject = subject;
-        _node = node;
-        _time = time;
-        _mediator = mediator;
-        Idle();
-    }
-
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => Self.Tell(Protocol.Tick.Instance);
+    protected override void PreStart()
+    {
+        Become(Idle);
+        Self.Tell(Protocol.Tick.Instance);
+    }
 
     // Not disposed: a check still running may hold the token.
     protected override void PostStop() => _stopping.Cancel();
@@ -63,9 +43,9 @@ public sealed class AuditChainWatch : ReceiveActor, IWithTimers
     {
         Receive<Protocol.Tick>(_ =>
         {
-            Timers.StartSingleTimer(HeadTimer, Protocol.HeadTimedOut.Instance, _headTimeout);
+            Timers.StartSingleTimer(HeadTimer, Protocol.HeadTimedOut.Instance, headTimeout);
             Become(AwaitingHead);
-            _writer.Tell(AuditLog.Protocol.GetHead.Instance);
+            writer.Tell(AuditLog.Protocol.GetHead.Instance);
         });
         IgnoreLateHeads();
     }
@@ -79,7 +59,7 @@ public sealed class AuditChainWatch : ReceiveActor, IWithTimers
         });
         Receive<Protocol.HeadTimedOut>(_ =>
         {
-            _log.Warning("The audit writer did not answer within {0}; checking the chain without its head", _headTimeout);
+            _log.Warning("The audit writer did not answer within {0}; checking the chain without its head", headTimeout);
             Run(null);
         });
     }
@@ -88,11 +68,11 @@ public sealed class AuditChainWatch : ReceiveActor, IWithTimers
     {
         Receive<Protocol.Verified>(verified =>
         {
-            (_tracker, var events) = _tracker.Observe(verified.Verification, _subject, _node, _time.GetUtcNow());
+            (_tracker, var events) = _tracker.Observe(verified.Verification, subject, node, time.GetUtcNow());
             if (events.Any(e => e.Type == AuditChainTracker.Broken)) _log.Error("The audit chain is broken: {0}", verified.Verification.Reason);
             // Scheduled first: whoever sees audit.chain.checked can count on the next check being due.
             Next();
-            foreach (var e in events) _mediator.Tell(new Publish(MonitorBus.Topic, e));
+            foreach (var e in events) mediator.Tell(new Publish(MonitorBus.Topic, e));
         });
         Receive<Protocol.Failed>(failed =>
         {
@@ -105,9 +85,9 @@ public sealed class AuditChainWatch : ReceiveActor, IWithTimers
 
     private void Run(AuditHead? head)
     {
-        var verify = _verify;
+        var check = verify;
         var cancellation = _stopping.Token;
-        Task.Run(() => verify(head, cancellation), cancellation).PipeTo(Self,
+        Task.Run(() => check(head, cancellation), cancellation).PipeTo(Self,
             success: verification => new Protocol.Verified(verification),
             failure: ex => new Protocol.Failed(ex.GetBaseException().Message));
         Become(Verifying);
@@ -115,7 +95,7 @@ public sealed class AuditChainWatch : ReceiveActor, IWithTimers
 
     private void Next()
     {
-        Timers.StartSingleTimer(TickTimer, Protocol.Tick.Instance, _interval);
+        Timers.StartSingleTimer(TickTimer, Protocol.Tick.Instance, interval);
         Become(Idle);
     }
 

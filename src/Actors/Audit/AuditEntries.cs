@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Events;
-
 namespace DPlaneOS.Actors.Audit;
 
 /// <summary>Builds audit entries for automatic actions.</summary>

@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Persistence;
-
 namespace DPlaneOS.Actors.Audit;
 
 /// <summary>The newest link of the chain: where the next record attaches. Also the snapshot of the audit log.</summary>

@@ -1,8 +1,6 @@
-using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
-using Akka.Streams.Dsl;
 
 namespace DPlaneOS.Actors.Audit;
 

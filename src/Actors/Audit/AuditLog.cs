@@ -1,10 +1,5 @@
-using Akka.Actor;
-using Akka.Event;
 using Akka.Persistence;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
-using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Audit;
 

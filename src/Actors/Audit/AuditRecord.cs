@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Persistence;
-
 namespace DPlaneOS.Actors.Audit;
 
 /// <summary>

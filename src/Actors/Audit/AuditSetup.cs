@@ -1,11 +1,5 @@
 using Akka;
-using Akka.Actor;
-using DPlaneOS.Actors.Events;
-using Akka.Event;
-using Akka.Hosting;
 using DPlaneOS.Actors.Hosting;
-using DPlaneOS.Actors.Node;
-using DPlaneOS.Actors.Configuration;
 
 namespace DPlaneOS.Actors.Audit;
 

@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Events;
-
 namespace DPlaneOS.Actors.Configuration;
 
 /// <summary>Debounce of the alert router (<c>DPlaneOS:Alerts</c>).</summary>

@@ -1,5 +1,3 @@
-using Akka.Actor;
-
 namespace DPlaneOS.Actors.Events;
 
 /// <summary>
@@ -12,6 +10,13 @@ public sealed class LocalBus : IExtension
     private LocalBus(ExtendedActorSystem system) => Mediator = system.SystemActorOf(Props.Create<TopicMediator>(), "bus");
 
     public IActorRef Mediator { get; }
+
+    public void Publish(string topic, object message) => Mediator.Tell(new TopicMediator.Protocol.Publish(topic, message));
+
+    /// <summary>Subscribes <paramref name="subscriber"/> to <paramref name="topic"/>; it receives a <see cref="TopicMediator.Protocol.SubscribeAck"/> once live.</summary>
+    public void Subscribe(string topic, IActorRef subscriber) => Mediator.Tell(new TopicMediator.Protocol.Subscribe(topic, subscriber));
+
+    public void Unsubscribe(string topic, IActorRef subscriber) => Mediator.Tell(new TopicMediator.Protocol.Unsubscribe(topic, subscriber));
 
     public static LocalBus Get(ActorSystem system) => system.WithExtension<LocalBus, Id>();
 

@@ -1,6 +1,3 @@
-using Akka.Actor;
-using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
-
 namespace DPlaneOS.Actors.Events;
 
 /// <summary>The one topic every observation goes to, on the node's <see cref="LocalBus"/>.</summary>
@@ -8,13 +5,10 @@ public static class MonitorBus
 {
     public const string Topic = "monitor";
 
-    public static void Publish(ActorSystem system, MonitorEvent monitorEvent) =>
-        LocalBus.Get(system).Mediator.Tell(new Publish(Topic, monitorEvent));
+    public static void Publish(ActorSystem system, MonitorEvent monitorEvent) => LocalBus.Get(system).Publish(Topic, monitorEvent);
 
-    /// <summary>Subscribes <paramref name="subscriber"/>; it receives <see cref="SubscribeAck"/> once live.</summary>
-    public static void Subscribe(ActorSystem system, IActorRef subscriber) =>
-        LocalBus.Get(system).Mediator.Tell(new Subscribe(Topic, subscriber));
+    /// <summary>Subscribes <paramref name="subscriber"/>; it receives <see cref="TopicMediator.Protocol.SubscribeAck"/> once live.</summary>
+    public static void Subscribe(ActorSystem system, IActorRef subscriber) => LocalBus.Get(system).Subscribe(Topic, subscriber);
 
-    public static void Unsubscribe(ActorSystem system, IActorRef subscriber) =>
-        LocalBus.Get(system).Mediator.Tell(new Unsubscribe(Topic, subscriber));
+    public static void Unsubscribe(ActorSystem system, IActorRef subscriber) => LocalBus.Get(system).Unsubscribe(Topic, subscriber);
 }

@@ -1,6 +1,3 @@
-using Akka.Actor;
-using Akka.Event;
-
 namespace DPlaneOS.Actors.Events;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Akka.Event;
-using Akka.Actor;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Node;
-
 namespace DPlaneOS.Actors.GitOps;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Node;
-
 namespace DPlaneOS.Actors.GitOps;
 
 /// <summary>

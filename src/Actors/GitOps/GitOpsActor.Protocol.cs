@@ -1,5 +1,3 @@
-using Akka.Event;
-using Akka.Actor;
 using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.State;
 using DPlaneOS.Zfs.GitOps.Apply;

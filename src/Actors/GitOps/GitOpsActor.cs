@@ -1,16 +1,9 @@
-using Akka.Actor;
-using Akka.Event;
 using Akka.Persistence;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Node;
-using DPlaneOS.Actors.Persistence;
 using DPlaneOS.Zfs.GitOps;
 using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.State;
 using DPlaneOS.Zfs.GitOps.Apply;
 using DPlaneOS.Zfs.GitOps.Live;
-using static DPlaneOS.Actors.GitOps.GitOpsActor.Protocol;
-using static DPlaneOS.Actors.GitOps.GitOpsJournal;
 
 namespace DPlaneOS.Actors.GitOps;
 
@@ -59,22 +52,22 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
         _time = time;
         _node = node;
 
-        Recover<SnapshotOffer>(offer => Recovered((Snapshot)offer.Snapshot));
+        Recover<SnapshotOffer>(offer => Recovered((GitOpsJournal.Snapshot)offer.Snapshot));
         Recover<IPersistedEvent>(Recovered);
         Recover<RecoveryCompleted>(_ => Decide(GitOpsInput.Recovered.Instance, null));
 
-        Command<GetPlan>(request => Enqueue(request, Sender));
-        Command<Approve>(request => Enqueue(request, Sender));
-        Command<StartApply>(request => Enqueue(request, Sender));
-        Command<CheckNow>(request => Enqueue(request, Sender));
+        Command<Protocol.GetPlan>(request => Enqueue(request, Sender));
+        Command<Protocol.Approve>(request => Enqueue(request, Sender));
+        Command<Protocol.StartApply>(request => Enqueue(request, Sender));
+        Command<Protocol.CheckNow>(request => Enqueue(request, Sender));
         // The drift detector's timer checks are answered through CheckCompleted (GitOpsEffect.ReportCheck), not as a reply.
-        Command<RunCheck>(request => Enqueue(request, null));
-        Command<Computed>(OnComputed);
-        Command<StepCompleted>(completed => Decide(new GitOpsInput.StepFinished(completed.ApplyId, completed.ItemId, completed.Outcome), null));
-        Command<GetStatus>(_ => Sender.Tell(_state.Status(_time.GetUtcNow(), _settings)));
-        Command<GetState>(_ => ReadState(Sender));
-        Command<PutState>(request => ValidateAndWrite(request.Yaml, Sender));
-        Command<StateValidated>(OnStateValidated);
+        Command<Protocol.RunCheck>(request => Enqueue(request, null));
+        Command<Protocol.Computed>(OnComputed);
+        Command<Protocol.StepCompleted>(completed => Decide(new GitOpsInput.StepFinished(completed.ApplyId, completed.ItemId, completed.Outcome), null));
+        Command<Protocol.GetStatus>(_ => Sender.Tell(_state.Status(_time.GetUtcNow(), _settings)));
+        Command<Protocol.GetState>(_ => ReadState(Sender));
+        Command<Protocol.PutState>(request => ValidateAndWrite(request.Yaml, Sender));
+        Command<Protocol.StateValidated>(OnStateValidated);
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(failure => _log.Warning("GitOps snapshot failed: {0}", failure.Cause.Message));
     }
@@ -114,21 +107,21 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
         _nextRound = [];
         _computing = true;
         ComputeAsync(_stopping.Token).PipeTo(Self,
-            success: outcome => new Computed(outcome),
-            failure: ex => new Computed(new PlanOutcome.NotUsable(
-                new StateNotUsable(_settings.StatePath, "failed", $"cannot compute a plan: {Reason(ex)}", []), _time.GetUtcNow())));
+            success: outcome => new Protocol.Computed(outcome),
+            failure: ex => new Protocol.Computed(new PlanOutcome.NotUsable(
+                new Protocol.StateNotUsable(_settings.StatePath, "failed", $"cannot compute a plan: {Reason(ex)}", []), _time.GetUtcNow())));
     }
 
     private async Task<PlanOutcome> ComputeAsync(CancellationToken cancellationToken)
     {
         var file = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
         if (!file.Exists)
-            return new PlanOutcome.NotUsable(new StateNotUsable(file.Path, "missing",
+            return new PlanOutcome.NotUsable(new Protocol.StateNotUsable(file.Path, "missing",
                 $"{file.Path} does not exist: nothing is managed yet (PUT /api/gitops/state to start)", []), _time.GetUtcNow());
         var live = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var parsed = Parse(file.Text, live, _settings.Paths);
         if (!parsed.IsValid)
-            return new PlanOutcome.NotUsable(new StateNotUsable(file.Path, "invalid", $"{file.Path} is not valid ({parsed.Errors.Count} error(s))", parsed.Errors), _time.GetUtcNow());
+            return new PlanOutcome.NotUsable(new Protocol.StateNotUsable(file.Path, "invalid", $"{file.Path} is not valid ({parsed.Errors.Count} error(s))", parsed.Errors), _time.GetUtcNow());
         return new PlanOutcome.Planned(parsed.State, live, PlanBuilder.Build(parsed.State, live), _time.GetUtcNow());
     }
 
@@ -144,7 +137,7 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
         return StateFileParser.Parse(yaml, pools, poolsKnown, paths, rootMounts);
     }
 
-    private void OnComputed(Computed computed)
+    private void OnComputed(Protocol.Computed computed)
     {
         _computing = false;
         var outcome = computed.Outcome;
@@ -155,9 +148,9 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
         {
             GitOpsInput input = request switch
             {
-                GetPlan => new GitOpsInput.PlanRequested(outcome),
-                Approve approve => new GitOpsInput.ApproveRequested(approve.PlanId, approve.ItemIds, outcome),
-                StartApply apply => new GitOpsInput.ApplyRequested(apply.PlanId, Guid.NewGuid().ToString("N"), outcome),
+                Protocol.GetPlan => new GitOpsInput.PlanRequested(outcome),
+                Protocol.Approve approve => new GitOpsInput.ApproveRequested(approve.PlanId, approve.ItemIds, outcome),
+                Protocol.StartApply apply => new GitOpsInput.ApplyRequested(apply.PlanId, Guid.NewGuid().ToString("N"), outcome),
                 _ => new GitOpsInput.CheckRequested(outcome),
             };
             Decide(input, replyTo);
@@ -208,13 +201,10 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
                 _drift.Tell(new DriftDetectorActor.Protocol.CheckCompleted(report.Result));
                 break;
             case GitOpsEffect.RefreshPlan:
-                Enqueue(RunCheck.Instance, null);
-                break;
-            case GitOpsEffect.Log { Warning: true } log:
-                _log.Warning(log.Template, [.. log.Args]);
+                Enqueue(Protocol.RunCheck.Instance, null);
                 break;
             case GitOpsEffect.Log log:
-                _log.Info(log.Template, [.. log.Args]);
+                _log.Log(log.Level, log.Template, [.. log.Args]);
                 break;
         }
     }
@@ -223,8 +213,8 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
     {
         var (applyId, itemId) = (step.ApplyId, step.Item.Id);
         _executor.ExecuteAsync(step.Desired, step.Item, _stopping.Token).PipeTo(Self,
-            success: outcome => new StepCompleted(applyId, itemId, outcome ?? new StepOutcome(StepStatus.Failed, "step crashed: no outcome", [])),
-            failure: ex => new StepCompleted(applyId, itemId, new StepOutcome(StepStatus.Failed, $"step crashed: {Reason(ex)}", [])));
+            success: outcome => new Protocol.StepCompleted(applyId, itemId, outcome ?? new StepOutcome(StepStatus.Failed, "step crashed: no outcome", [])),
+            failure: ex => new Protocol.StepCompleted(applyId, itemId, new StepOutcome(StepStatus.Failed, $"step crashed: {Reason(ex)}", [])));
     }
 
     /// <summary>Why a piped task did not give its result: its error, or that it was cancelled (the actor is stopping).</summary>
@@ -238,27 +228,27 @@ public sealed partial class GitOpsActor : ReceivePersistentActor
     // ---------------------------------------------------------------- state.yaml
 
     private void ReadState(IActorRef replyTo) =>
-        _store.ReadAsync(_stopping.Token).PipeTo(replyTo, success: content => content, failure: ex => new StateFailed($"cannot read {_store.Path}: {Reason(ex)}"));
+        _store.ReadAsync(_stopping.Token).PipeTo(replyTo, success: content => content, failure: ex => new Protocol.StateFailed($"cannot read {_store.Path}: {Reason(ex)}"));
 
     private void ValidateAndWrite(string yaml, IActorRef replyTo)
     {
-        async Task<StateValidated> Run(CancellationToken cancellationToken)
+        async Task<Protocol.StateValidated> Run(CancellationToken cancellationToken)
         {
             // Datasets must sit in a declared or an existing pool, paths in a pool's mount tree: read the host first,
             // as a plan does, so a file accepted here is not refused by the plan that follows.
             var live = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var parsed = Parse(yaml, live, _settings.Paths);
-            if (!parsed.IsValid) return new StateValidated(replyTo, new StateRejected(parsed.Errors));
+            if (!parsed.IsValid) return new Protocol.StateValidated(replyTo, new Protocol.StateRejected(parsed.Errors));
             var written = await _store.WriteAsync(yaml, cancellationToken).ConfigureAwait(false);
-            return new StateValidated(replyTo, new StateSaved(written));
+            return new Protocol.StateValidated(replyTo, new Protocol.StateSaved(written));
         }
 
-        Run(_stopping.Token).PipeTo(Self, failure: ex => new StateValidated(replyTo, new StateFailed($"cannot write {_store.Path}: {Reason(ex)}")));
+        Run(_stopping.Token).PipeTo(Self, failure: ex => new Protocol.StateValidated(replyTo, new Protocol.StateFailed($"cannot write {_store.Path}: {Reason(ex)}")));
     }
 
-    private void OnStateValidated(StateValidated validated)
+    private void OnStateValidated(Protocol.StateValidated validated)
     {
         validated.ReplyTo.Tell(validated.Reply);
-        if (validated.Reply is StateSaved) Enqueue(RunCheck.Instance, null);
+        if (validated.Reply is Protocol.StateSaved) Enqueue(Protocol.RunCheck.Instance, null);
     }
 }

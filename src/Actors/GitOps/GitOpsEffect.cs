@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Persistence;
 using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.State;
 
@@ -32,7 +30,7 @@ public abstract record GitOpsEffect
     }
 
     /// <param name="Template">Akka log format (<c>{0}</c>, <c>{1}</c>…).</param>
-    public sealed record Log(bool Warning, string Template, IReadOnlyList<object> Args) : GitOpsEffect;
+    public sealed record Log(LogLevel Level, string Template, IReadOnlyList<object> Args) : GitOpsEffect;
 }
 
 /// <summary>The state after an input and what to do because of it.</summary>

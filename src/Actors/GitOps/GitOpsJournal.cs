@@ -1,4 +1,3 @@
-using DPlaneOS.Actors.Persistence;
 using DPlaneOS.Zfs.GitOps;
 using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.Apply;

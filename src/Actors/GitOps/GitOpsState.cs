@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Persistence;
 using DPlaneOS.Zfs.GitOps.Apply;
 using DPlaneOS.Zfs.GitOps.Planning;
 using DPlaneOS.Zfs.GitOps.State;
@@ -108,27 +106,13 @@ public sealed record GitOpsState(IReadOnlyList<ItemsApproved> Approvals, ApplyRe
         var step = new Step(this, settings, now);
         switch (input)
         {
-            case GitOpsInput.Recovered:
-                step.Recovered();
-                break;
-            case GitOpsInput.PlanComputed { Outcome: PlanOutcome.Planned planned }:
-                step.Remember(planned.Plan);
-                break;
-            case GitOpsInput.PlanRequested requested:
-                step.Reply(requested.Outcome is PlanOutcome.Planned p ? new PlanReady(step.View(p)) : ((PlanOutcome.NotUsable)requested.Outcome).Problem);
-                break;
-            case GitOpsInput.ApproveRequested approve:
-                step.Approve(approve);
-                break;
-            case GitOpsInput.ApplyRequested apply:
-                step.StartApply(apply);
-                break;
-            case GitOpsInput.CheckRequested check:
-                step.Check(check.Outcome);
-                break;
-            case GitOpsInput.StepFinished finished:
-                step.StepFinished(finished);
-                break;
+            case GitOpsInput.Recovered: step.Recovered(); break;
+            case GitOpsInput.PlanComputed { Outcome: PlanOutcome.Planned planned }: step.Remember(planned.Plan); break;
+            case GitOpsInput.PlanRequested requested: step.AnswerPlan(requested.Outcome); break;
+            case GitOpsInput.ApproveRequested approve: step.Approve(approve); break;
+            case GitOpsInput.ApplyRequested apply: step.StartApply(apply); break;
+            case GitOpsInput.CheckRequested check: step.Check(check.Outcome); break;
+            case GitOpsInput.StepFinished finished: step.StepFinished(finished); break;
         }
         return new GitOpsDecision(step.State, step.Effects);
     }
@@ -160,7 +144,7 @@ public sealed record GitOpsState(IReadOnlyList<ItemsApproved> Approvals, ApplyRe
             // the operator re-plans, and each step re-checks before acting, so nothing runs twice.
             var inDoubt = apply.Steps.FirstOrDefault(s => s.Status == ApplyStepStatus.Running)?.ItemId;
             Record(new ApplyInterrupted(apply.ApplyId, inDoubt, now));
-            Effects.Add(new GitOpsEffect.Log(true, "GitOps apply {0} was interrupted by a restart (step in doubt: {1})", [apply.ApplyId, inDoubt ?? "none"]));
+            Effects.Add(new GitOpsEffect.Log(LogLevel.WarningLevel, "GitOps apply {0} was interrupted by a restart (step in doubt: {1})", [apply.ApplyId, inDoubt ?? "none"]));
             Publish(GitOpsEvents.ApplyInterrupted, Severity.Warning, apply.ApplyId, new Dictionary<string, string>
             {
                 ["applyId"] = apply.ApplyId,
@@ -182,7 +166,11 @@ public sealed record GitOpsState(IReadOnlyList<ItemsApproved> Approvals, ApplyRe
             State = State with { RememberedPlans = plans, PlanOrder = order };
         }
 
-        public PlanView View(PlanOutcome.Planned planned) =>
+        /// <summary>Answers a plan request: the plan as the caller sees it (with what is approved), or why there is none.</summary>
+        public void AnswerPlan(PlanOutcome outcome) =>
+            Reply(outcome is PlanOutcome.Planned planned ? new PlanReady(View(planned)) : ((PlanOutcome.NotUsable)outcome).Problem);
+
+        private PlanView View(PlanOutcome.Planned planned) =>
             PlanView.Of(planned.Plan, planned.Live, State.ApprovedItems(PlanComparison.WorkId(planned.Plan), now), planned.At);
 
         public void Check(PlanOutcome outcome)
@@ -294,7 +282,7 @@ public sealed record GitOpsState(IReadOnlyList<ItemsApproved> Approvals, ApplyRe
             EndApply(finished.ApplyId, error);
         }
 
-        public void Reply(object message) => Effects.Add(new GitOpsEffect.Reply(message));
+        private void Reply(object message) => Effects.Add(new GitOpsEffect.Reply(message));
 
         /// <summary>The fresh plan when <paramref name="planId"/> still names its work; otherwise replies why not and returns null.</summary>
         private PlanOutcome.Planned? CurrentPlan(string planId, PlanOutcome outcome)

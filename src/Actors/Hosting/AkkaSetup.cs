@@ -1,11 +1,8 @@
-using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Audit;
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.GitOps;
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage;
 using DPlaneOS.Actors.Watch;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,3 @@
-using DPlaneOS.Actors.Configuration;
-using LinqToDB;
-
 namespace DPlaneOS.Actors.Hosting;
 
 /// <summary>Which database the journal and snapshots go to: the embedded SQLite file or PostgreSQL.</summary>

@@ -1,10 +1,5 @@
 using System.Globalization;
-using Akka.Actor;
-using Akka.Event;
 using Akka.Pattern;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Hosting;
 

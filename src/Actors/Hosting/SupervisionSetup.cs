@@ -1,7 +1,3 @@
-using Akka.Hosting;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Node;
-
 namespace DPlaneOS.Actors.Hosting;
 
 public static class SupervisionSetup

@@ -1,7 +1,6 @@
 using System.Runtime.Serialization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Akka.Actor;
 using Akka.Serialization;
 
 namespace DPlaneOS.Actors.Manifests;

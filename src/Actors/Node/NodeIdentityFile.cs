@@ -1,6 +1,5 @@
 using System.Text;
 using DPlaneOS.Actors.Audit;
-using DPlaneOS.Actors.Persistence;
 
 namespace DPlaneOS.Actors.Node;
 

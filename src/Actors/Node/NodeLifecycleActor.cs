@@ -1,6 +1,4 @@
-using Akka.Actor;
 using Akka.Persistence;
-using DPlaneOS.Actors.Persistence;
 
 namespace DPlaneOS.Actors.Node;
 

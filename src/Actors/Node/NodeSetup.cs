@@ -1,6 +1,3 @@
-using Akka.Actor;
-using Akka.Hosting;
-
 namespace DPlaneOS.Actors.Node;
 
 /// <summary>Starts <c>/user/lifecycle</c>, which journals this start of the daemon.</summary>

@@ -1,4 +1,3 @@
-using Akka.Actor;
 using DPlaneOS.Actors.Manifests;
 
 namespace DPlaneOS.Actors.Persistence;

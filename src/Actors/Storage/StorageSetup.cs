@@ -1,7 +1,3 @@
-using Akka.Actor;
-using Akka.Hosting;
-using DPlaneOS.Actors.Configuration;
-
 namespace DPlaneOS.Actors.Storage;
 
 /// <summary>Starts <c>/user/storage</c>, which starts its children (<see cref="StorageSupervisor"/>).</summary>

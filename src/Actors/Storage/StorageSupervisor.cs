@@ -1,11 +1,5 @@
-using Akka.Actor;
 using Akka.DependencyInjection;
-using Akka.Hosting;
 using DPlaneOS.Actors.Hosting;
-using DPlaneOS.Actors.Storage.Capacity;
-using DPlaneOS.Actors.Storage.Docker;
-using DPlaneOS.Actors.Storage.Health;
-using DPlaneOS.Actors.Storage.Pools;
 
 namespace DPlaneOS.Actors.Storage;
 
@@ -22,13 +16,21 @@ public sealed class StorageSupervisor : ReceiveActor
         var resolver = DependencyResolver.For(Context.System);
         var supervision = Supervision.For(Context.System);
         var registry = ActorRegistry.For(Context.System);
+
         // Registered again (overwrite) should this parent ever be restarted with new children.
-        registry.Register<ZfsHealthActor>(supervision.RestartOnFailure(Context, resolver.Props<ZfsHealthActor>(), "health"), overwrite: true);
-        registry.Register<CapacityGuardian>(supervision.RestartOnFailure(Context, resolver.Props<CapacityGuardian>(), "capacity"), overwrite: true);
+        void Start<TActor>(string name, bool restartOnStop = false) where TActor : ActorBase
+        {
+            var props = resolver.Props<TActor>();
+            var child = restartOnStop ? supervision.RestartOnStopOrFailure(Context, props, name) : supervision.RestartOnFailure(Context, props, name);
+            registry.Register<TActor>(child, overwrite: true);
+        }
+
+        Start<Health.ZfsHealthActor>("health");
+        Start<Capacity.CapacityGuardian>("capacity");
         // A persistent actor stops itself when the journal fails; restarted on a stop as well as on a
         // crash, the guard comes back once the database does.
-        registry.Register<DockerGuard>(supervision.RestartOnStopOrFailure(Context, resolver.Props<DockerGuard>(), "docker"), overwrite: true);
-        registry.Register<PoolManager>(supervision.RestartOnFailure(Context, resolver.Props<PoolManager>(), "pools"), overwrite: true);
+        Start<Docker.DockerGuard>("docker", restartOnStop: true);
+        Start<Pools.PoolManager>("pools");
         Receive<Terminated>(terminated => supervision.GaveUp(terminated.ActorRef));
     }
 }

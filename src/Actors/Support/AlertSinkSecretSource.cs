@@ -1,5 +1,3 @@
-using Akka.Actor;
-using Akka.Hosting;
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Smtp;
 using DPlaneOS.Actors.Alerts.Webhooks;

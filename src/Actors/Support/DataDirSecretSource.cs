@@ -1,5 +1,4 @@
 using System.Text;
-using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Support;
 

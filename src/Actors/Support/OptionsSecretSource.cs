@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DPlaneOS.Actors.Configuration;
 
 namespace DPlaneOS.Actors.Support;
 

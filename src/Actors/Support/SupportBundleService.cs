@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using DPlaneOS.Actors.Support.Sections;
-using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Support;
 

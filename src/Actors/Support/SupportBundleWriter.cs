@@ -3,7 +3,6 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using DPlaneOS.Actors.Configuration;
 
 namespace DPlaneOS.Actors.Support;
 

@@ -1,9 +1,4 @@
 using System.Globalization;
-using Akka.Actor;
-using Akka.Event;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Zfs.Watch;
 
 namespace DPlaneOS.Actors.Watch;

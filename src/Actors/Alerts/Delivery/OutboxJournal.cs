@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Persistence;
-
 namespace DPlaneOS.Actors.Alerts.Delivery;
 
 /// <summary>The outbox records a sink journals. A delivery is queued before any attempt and leaves on success or give-up.</summary>

@@ -1,9 +1,5 @@
-using Akka.Actor;
-using Akka.Event;
 using Akka.Persistence;
-using DPlaneOS.Actors.Persistence;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
-using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Alerts.Delivery;
 

@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Configuration;
-
 namespace DPlaneOS.Actors.Alerts.Delivery;
 
 /// <summary>When a failed delivery is tried again, and when it is given up. Pure; the random draw is passed in.</summary>

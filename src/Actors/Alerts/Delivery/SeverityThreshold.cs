@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Events;
-
 namespace DPlaneOS.Actors.Alerts.Delivery;
 
 /// <summary>The minimum severity a sink wants: info, warning or critical.</summary>

@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Events;
-
 namespace DPlaneOS.Actors.Alerts.Smtp;
 
 /// <summary>How the connection is secured. Every mode other than <see cref="None"/> fails rather than fall back to clear text.</summary>

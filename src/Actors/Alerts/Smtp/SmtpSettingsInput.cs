@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Events;
-
 namespace DPlaneOS.Actors.Alerts.Smtp;
 
 /// <summary>

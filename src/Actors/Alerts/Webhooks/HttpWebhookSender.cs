@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using DPlaneOS.Actors.Alerts.Delivery;
-using DPlaneOS.Actors.Configuration;
 
 namespace DPlaneOS.Actors.Alerts.Webhooks;
 

@@ -1,5 +1,4 @@
 using DPlaneOS.Actors.Alerts.Delivery;
-using DPlaneOS.Actors.Events;
 
 namespace DPlaneOS.Actors.Alerts.Webhooks;
 

@@ -1,5 +1,4 @@
 using DPlaneOS.Actors.Alerts.Delivery;
-using DPlaneOS.Actors.Persistence;
 
 namespace DPlaneOS.Actors.Alerts.Webhooks;
 

@@ -1,7 +1,4 @@
-using Akka.Actor;
-using Akka.Event;
 using DPlaneOS.Actors.Alerts.Delivery;
-using DPlaneOS.Actors.Persistence;
 
 namespace DPlaneOS.Actors.Alerts.Webhooks;
 

@@ -1,4 +1,3 @@
-using DPlaneOS.Actors.Node;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;

@@ -1,7 +1,4 @@
-using Akka.Actor;
-using Akka.Hosting;
 using DPlaneOS.Actors.Alerts;
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage.Capacity;
 using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Actors.Storage.Pools;

@@ -1,6 +1,5 @@
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Fleet.Wire;
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage.Pools;
 using HeartbeatHealth = DPlaneOS.Actors.Storage.Pools.PoolHealth;
 using DPlaneOS.Zfs.Health;

@@ -1,8 +1,3 @@
-using Akka.Actor;
-using Akka.Event;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
@@ -26,27 +21,34 @@ namespace DPlaneOS.Actors.Storage.Capacity;
 /// this actor runs the zpool/zfs calls it asks for, publishes, stashes and replies.
 /// </para>
 /// </summary>
-public sealed class CapacityGuardian : ReceiveActor, IWithStash
+public sealed class CapacityGuardian(CapacityOptions options, IZpool zpool, IZfs zfs, TimeProvider time, NodeIdentity node)
+    : ReceiveActor, IWithStash
 {
-    private readonly EmergencyReserve _reserve;
-    private readonly CapacityOptions _options;
-    private readonly TimeProvider _time;
-    private readonly NodeIdentity _node;
+    private readonly EmergencyReserve _reserve = new(zpool, zfs);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private CapacityGuardianState _state = CapacityGuardianState.Empty;
 
     // Rebuilt only when what it shows changes: the gateway caches the serialized report per instance.
-    private CapacityReport _report;
+    private CapacityReport _report = CapacityGuardianState.Empty.Report(options);
 
-    public CapacityGuardian(CapacityOptions options, IZpool zpool, IZfs zfs, TimeProvider time, NodeIdentity node)
+    public IStash Stash { get; set; } = null!;
+
+    protected override void PreStart()
     {
-        _reserve = new EmergencyReserve(zpool, zfs);
-        _options = options;
-        _time = time;
-        _node = node;
-        _report = _state.Report(options);
+        Become(Guarding);
+        Context.System.EventStream.Subscribe(Self, typeof(CapacityGuardian.Protocol.StatusObserved));
+    }
 
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self);
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private void Guarding()
+    {
         Receive<CapacityGuardian.Protocol.StatusObserved>(observed =>
             Decide(new CapacityGuardianInput.Observed(observed.Reading.At, observed.Reading.List), replyTo: null));
         Receive<Protocol.GetReport>(_ => Sender.Tell(_report));
@@ -54,18 +56,6 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
         Receive<Protocol.Release>(request => Decide(new CapacityGuardianInput.Requested(ReserveOperation.Release, request.Pool), Sender));
         Receive<Protocol.ReservesRead>(OnReservesRead);
         Receive<Protocol.OperationDone>(done => Decide(new CapacityGuardianInput.OperationFinished(done.Operation, done.Outcome), done.ReplyTo));
-    }
-
-    public IStash Stash { get; set; } = null!;
-
-    protected override void PreStart() =>
-        Context.System.EventStream.Subscribe(Self, typeof(CapacityGuardian.Protocol.StatusObserved));
-
-    protected override void PostStop()
-    {
-        Context.System.EventStream.Unsubscribe(Self);
-        _stopping.Cancel();
-        _stopping.Dispose();
     }
 
     private void OnReservesRead(Protocol.ReservesRead read)
@@ -78,15 +68,15 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
     /// <param name="replyTo">Who a <see cref="CapacityGuardianEffect.Reply"/> goes to, and who an operation started for a request answers.</param>
     private void Decide(CapacityGuardianInput input, IActorRef? replyTo)
     {
-        var decision = _state.Decide(input, _time.GetUtcNow(), _options);
-        if (!ReferenceEquals(decision.State.Capacity, _state.Capacity)) _report = decision.State.Report(_options);
+        var decision = _state.Decide(input, time.GetUtcNow(), options);
+        if (!ReferenceEquals(decision.State.Capacity, _state.Capacity)) _report = decision.State.Report(options);
         _state = decision.State;
         foreach (var effect in decision.Effects)
         {
             switch (effect)
             {
                 case CapacityGuardianEffect.Publish publish:
-                    MonitorBus.Publish(Context.System, MonitorEvent.Create(_node, publish.Type, publish.Severity, publish.Pool, publish.At, publish.Data));
+                    MonitorBus.Publish(Context.System, MonitorEvent.Create(node, publish.Type, publish.Severity, publish.Pool, publish.At, publish.Data));
                     break;
                 case CapacityGuardianEffect.ReadReserves read:
                     ReadReserves(read);
@@ -121,7 +111,7 @@ public sealed class CapacityGuardian : ReceiveActor, IWithStash
     {
         var (operation, pool) = (run.Operation, run.Pool);
         var work = operation is ReserveOperation.Reserve or ReserveOperation.Rearm
-            ? _reserve.ReserveAsync(pool, _options.ReservePercent, _stopping.Token)
+            ? _reserve.ReserveAsync(pool, options.ReservePercent, _stopping.Token)
             : _reserve.ReleaseAsync(pool, _stopping.Token);
         // A faulted or cancelled change is a failed outcome: the state always learns the change is over.
         work.PipeTo(Self,

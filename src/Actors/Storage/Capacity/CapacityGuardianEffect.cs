@@ -1,5 +1,3 @@
-using Akka.Event;
-using DPlaneOS.Actors.Events;
 using DPlaneOS.Zfs.Capacity;
 
 namespace DPlaneOS.Actors.Storage.Capacity;

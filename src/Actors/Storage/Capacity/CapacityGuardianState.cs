@@ -1,8 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Akka.Event;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.Health;
 
@@ -49,18 +46,10 @@ public sealed record CapacityGuardianState(CapacityState Capacity)
         var step = new Step(this, options, now);
         switch (input)
         {
-            case CapacityGuardianInput.Observed observed:
-                step.Observed(observed);
-                break;
-            case CapacityGuardianInput.ReservesRead read:
-                step.ReservesRead(read);
-                break;
-            case CapacityGuardianInput.Requested requested:
-                step.Requested(requested);
-                break;
-            case CapacityGuardianInput.OperationFinished finished:
-                step.OperationFinished(finished);
-                break;
+            case CapacityGuardianInput.Observed observed: step.Observed(observed); break;
+            case CapacityGuardianInput.ReservesRead read: step.ReservesRead(read); break;
+            case CapacityGuardianInput.Requested requested: step.Requested(requested); break;
+            case CapacityGuardianInput.OperationFinished finished: step.OperationFinished(finished); break;
         }
         return new CapacityGuardianDecision(step.State, step.Effects);
     }

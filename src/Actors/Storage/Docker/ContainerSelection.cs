@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Configuration;
-
 namespace DPlaneOS.Actors.Storage.Docker;
 
 /// <summary>Which running containers a failed pool takes down.</summary>

@@ -1,9 +1,4 @@
-using Akka.Actor;
-using Akka.Event;
 using Akka.Persistence;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Node;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Actors.Storage.Docker;
@@ -91,28 +86,23 @@ public sealed class DockerGuard : ReceivePersistentActor, IWithTimers
                 MonitorBus.Publish(Context.System, MonitorEvent.Create(_node, publish.Type, publish.Severity, publish.Pool, _time.GetUtcNow(), publish.Data));
                 break;
             case DockerGuardEffect.StopContainers stop:
-                var stopPool = stop.Pool;
-                _operations.StopAffectedAsync(stop.Mountpoints, _stopping.Token).PipeTo(Self,
-                    success: result => new DockerGuardInput.StopFinished(stopPool, result),
-                    failure: ex => new DockerGuardInput.StopFinished(stopPool, _operations.Faulted(ex)));
+                PipeResult(_operations.StopAffectedAsync(stop.Mountpoints, _stopping.Token), result => new DockerGuardInput.StopFinished(stop.Pool, result));
                 break;
             case DockerGuardEffect.StartContainers start:
-                var startPool = start.Pool;
-                _operations.StartAsync(start.Containers, _stopping.Token).PipeTo(Self,
-                    success: result => new DockerGuardInput.StartFinished(startPool, result),
-                    failure: ex => new DockerGuardInput.StartFinished(startPool, _operations.Faulted(ex)));
+                PipeResult(_operations.StartAsync(start.Containers, _stopping.Token), result => new DockerGuardInput.StartFinished(start.Pool, result));
                 break;
             case DockerGuardEffect.ScheduleRetry retry:
                 Timers.StartSingleTimer($"retry-{retry.Pool}", new Protocol.Retry(retry.Pool), retry.Delay);
                 break;
-            case DockerGuardEffect.Log { Warning: true } log:
-                _log.Warning(log.Template, [.. log.Args]);
-                break;
             case DockerGuardEffect.Log log:
-                _log.Info(log.Template, [.. log.Args]);
+                _log.Log(log.Level, log.Template, [.. log.Args]);
                 break;
         }
     }
+
+    /// <summary>A Docker call's result comes back as <paramref name="finished"/>; a faulted call as the same message, with the fault as its result.</summary>
+    private void PipeResult(Task<DockerOperationResult> call, Func<DockerOperationResult, DockerGuardInput> finished) =>
+        call.PipeTo(Self, success: finished, failure: ex => finished(_operations.Faulted(ex)));
 
     public static class Protocol
     {

@@ -1,6 +1,3 @@
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Persistence;
-
 namespace DPlaneOS.Actors.Storage.Docker;
 
 /// <summary>What the actor does because of a decision, in order; what follows a <see cref="Persist"/> runs once it is journalled.</summary>
@@ -24,7 +21,7 @@ public abstract record DockerGuardEffect
     public sealed record ScheduleRetry(string Pool, TimeSpan Delay) : DockerGuardEffect;
 
     /// <param name="Template">Akka log format (<c>{0}</c>, <c>{1}</c>…).</param>
-    public sealed record Log(bool Warning, string Template, IReadOnlyList<object> Args) : DockerGuardEffect;
+    public sealed record Log(LogLevel Level, string Template, IReadOnlyList<object> Args) : DockerGuardEffect;
 }
 
 /// <summary>The state after an input and what to do because of it.</summary>

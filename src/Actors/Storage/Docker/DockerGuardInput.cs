@@ -1,4 +1,3 @@
-using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Storage.Pools;
 
 namespace DPlaneOS.Actors.Storage.Docker;

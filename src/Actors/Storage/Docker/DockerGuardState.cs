@@ -1,9 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Events;
 using DPlaneOS.Actors.Storage.Pools;
-using DPlaneOS.Actors.Persistence;
 
 namespace DPlaneOS.Actors.Storage.Docker;
 
@@ -54,21 +51,11 @@ public sealed record DockerGuardState(ImmutableDictionary<string, FailureWindow>
         var step = new Step(this, options, now);
         switch (input)
         {
-            case DockerGuardInput.PoolFailed failed:
-                step.PoolFailed(failed);
-                break;
-            case DockerGuardInput.PoolRecovered recovered:
-                step.PoolRecovered(recovered.Pool);
-                break;
-            case DockerGuardInput.StopFinished finished:
-                step.StopFinished(finished);
-                break;
-            case DockerGuardInput.StartFinished finished:
-                step.StartFinished(finished);
-                break;
-            case DockerGuardInput.RetryDue retry:
-                step.RetryDue(retry.Pool);
-                break;
+            case DockerGuardInput.PoolFailed failed: step.PoolFailed(failed); break;
+            case DockerGuardInput.PoolRecovered recovered: step.PoolRecovered(recovered.Pool); break;
+            case DockerGuardInput.StopFinished finished: step.StopFinished(finished); break;
+            case DockerGuardInput.StartFinished finished: step.StartFinished(finished); break;
+            case DockerGuardInput.RetryDue retry: step.RetryDue(retry.Pool); break;
         }
         return new DockerGuardDecision(step.State, step.Effects);
     }
@@ -99,7 +86,7 @@ public sealed record DockerGuardState(ImmutableDictionary<string, FailureWindow>
             }
             else if (State.OpenWindows.ContainsKey(pool))
             {
-                Log(false, "Pool {0} failed again within its failure window; containers were already stopped", pool);
+                Log(LogLevel.InfoLevel, "Pool {0} failed again within its failure window; containers were already stopped", pool);
             }
             else
             {
@@ -136,7 +123,7 @@ public sealed record DockerGuardState(ImmutableDictionary<string, FailureWindow>
             RemovePending(finished.Pool);
             var stopped = new ContainersStopped(finished.Pool, options.StopMode, result.Done, result.Failed, now);
             Record(stopped);
-            Log(true, "Pool {0} failed: stopped {1} container(s) ({2} could not be stopped)", stopped.Pool, stopped.Stopped.Count, stopped.NotStopped.Count);
+            Log(LogLevel.WarningLevel, "Pool {0} failed: stopped {1} container(s) ({2} could not be stopped)", stopped.Pool, stopped.Stopped.Count, stopped.NotStopped.Count);
             // Docker answered: end the unreachable warning first, so the resolution cannot end docker.stopped.
             if (State.UnreachableReported.Contains(stopped.Pool))
             {
@@ -167,7 +154,7 @@ public sealed record DockerGuardState(ImmutableDictionary<string, FailureWindow>
             RemovePending(finished.Pool);
             var closed = new FailureWindowClosed(finished.Pool, result.Done, result.Failed, now);
             Record(closed);
-            Log(false, "Pool {0} recovered: started {1} container(s) again ({2} could not be started)", closed.Pool, closed.Restarted.Count, closed.NotRestarted.Count);
+            Log(LogLevel.InfoLevel, "Pool {0} recovered: started {1} container(s) again ({2} could not be started)", closed.Pool, closed.Restarted.Count, closed.NotRestarted.Count);
             ResolveUnreachable(closed.Pool);
             if (closed.Restarted.Count > 0)
                 Publish(DockerEvents.Restarted, Severity.Resolved, closed.Pool, ContainerData(closed.Pool, closed.Restarted, closed.NotRestarted));
@@ -219,7 +206,7 @@ public sealed record DockerGuardState(ImmutableDictionary<string, FailureWindow>
 
         private void ReportUnreachable(PendingOperation pending, string error, bool gaveUp)
         {
-            Log(true, "Docker unreachable while trying to {0} containers of pool {1} (attempt {2}): {3}", pending.Verb, pending.Pool, pending.Attempt, error);
+            Log(LogLevel.WarningLevel, "Docker unreachable while trying to {0} containers of pool {1} (attempt {2}): {3}", pending.Verb, pending.Pool, pending.Attempt, error);
             State = State with { UnreachableReported = State.UnreachableReported.Add(pending.Pool) };
             Publish(DockerEvents.Unreachable, Severity.Warning, pending.Pool, new Dictionary<string, string>
             {
@@ -246,7 +233,7 @@ public sealed record DockerGuardState(ImmutableDictionary<string, FailureWindow>
         private void Publish(string type, Severity severity, string pool, IReadOnlyDictionary<string, string> data) =>
             Effects.Add(new DockerGuardEffect.Publish(type, severity, pool, data));
 
-        private void Log(bool warning, string template, params object[] args) => Effects.Add(new DockerGuardEffect.Log(warning, template, args));
+        private void Log(LogLevel level, string template, params object[] args) => Effects.Add(new DockerGuardEffect.Log(level, template, args));
 
         private static Dictionary<string, string> ContainerData(string pool, IReadOnlyList<ContainerRef> containers, IReadOnlyList<ContainerFailure> failures)
         {

@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Configuration;
-
 namespace DPlaneOS.Actors.Storage.Docker;
 
 /// <summary>What one guard operation did: nothing when Docker was unreachable, else per container.</summary>

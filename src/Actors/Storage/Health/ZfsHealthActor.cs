@@ -1,8 +1,4 @@
-using Akka.Actor;
-using Akka.Event;
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Zfs.Health;
-using DPlaneOS.Zfs.Model;
 
 namespace DPlaneOS.Actors.Storage.Health;
 
@@ -14,41 +10,24 @@ namespace DPlaneOS.Actors.Storage.Health;
 /// (<see cref="Capacity.CapacityGuardian.Protocol.StatusObserved"/>), so other storage actors (the capacity guardian) use the
 /// same reading instead of running zpool again.
 /// </summary>
-public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
+public sealed class ZfsHealthActor(ZfsStatusReader statusReader, SmartReader smartReader, DPlaneOSOptions options, TimeProvider time)
+    : ReceiveActor, IWithTimers
 {
-    private readonly ZfsStatusReader _statusReader;
-    private readonly SmartReader _smartReader;
-    private readonly DPlaneOSOptions _options;
-    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    private ZfsHealthView _view;
+    private ZfsHealthView _view = ZfsHealthView.Initial();
     private bool _statusInFlight;
     private bool _smartInFlight;
     private HashSet<string> _smartDevices = [];
-
-    public ZfsHealthActor(ZfsStatusReader statusReader, SmartReader smartReader, DPlaneOSOptions options, TimeProvider time)
-    {
-        _statusReader = statusReader;
-        _smartReader = smartReader;
-        _options = options;
-        _time = time;
-        _view = ZfsHealthView.Initial();
-
-        Receive<Protocol.GetView>(_ => Sender.Tell(_view));
-        Receive<Protocol.RefreshStatus>(_ => StartStatusRead());
-        Receive<Protocol.RefreshSmart>(_ => StartSmartRead());
-        Receive<Protocol.StatusRead>(OnStatusRead);
-        Receive<Protocol.SmartRead>(OnSmartRead);
-    }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer("status", Protocol.RefreshStatus.Instance, TimeSpan.Zero, _options.Status.RefreshInterval);
-        Timers.StartPeriodicTimer("smart", Protocol.RefreshSmart.Instance, _options.Smart.RefreshInterval, _options.Smart.RefreshInterval);
+        Become(Serving);
+        Timers.StartPeriodicTimer("status", Protocol.RefreshStatus.Instance, TimeSpan.Zero, options.Status.RefreshInterval);
+        Timers.StartPeriodicTimer("smart", Protocol.RefreshSmart.Instance, options.Smart.RefreshInterval, options.Smart.RefreshInterval);
     }
 
     protected override void PostStop()
@@ -57,11 +36,20 @@ public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
         _stopping.Dispose();
     }
 
+    private void Serving()
+    {
+        Receive<Protocol.GetView>(_ => Sender.Tell(_view));
+        Receive<Protocol.RefreshStatus>(_ => StartStatusRead());
+        Receive<Protocol.RefreshSmart>(_ => StartSmartRead());
+        Receive<Protocol.StatusRead>(OnStatusRead);
+        Receive<Protocol.SmartRead>(OnSmartRead);
+    }
+
     private void StartStatusRead()
     {
         if (_statusInFlight) return;
         _statusInFlight = true;
-        _statusReader.ReadAsync(_stopping.Token)
+        statusReader.ReadAsync(_stopping.Token)
             .PipeTo(Self, success: reading => new Protocol.StatusRead(reading), failure: ex => new Protocol.StatusRead(null, ex));
     }
 
@@ -73,7 +61,7 @@ public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
             // The reader returns errors as values; an exception here is a bug, so let supervision restart us.
             throw new InvalidOperationException("ZFS status read failed unexpectedly", message.Failure);
         }
-        _view = _view.WithReading(message.Reading, _options.Status.EventsKept);
+        _view = _view.WithReading(message.Reading, options.Status.EventsKept);
         Context.System.EventStream.Publish(new Capacity.CapacityGuardian.Protocol.StatusObserved(message.Reading));
         if (!message.Reading.Status.IsOk)
             _log.Warning("zpool status failed: {0}", message.Reading.Status.Error);
@@ -91,7 +79,7 @@ public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
         if (_smartInFlight) return;
         _smartInFlight = true;
         _smartDevices = devices.ToHashSet();
-        _smartReader.ReadAsync(devices, _stopping.Token)
+        smartReader.ReadAsync(devices, _stopping.Token)
             .PipeTo(Self, success: observations => new Protocol.SmartRead(observations, null), failure: ex => new Protocol.SmartRead([], ex));
     }
 
@@ -99,7 +87,7 @@ public sealed class ZfsHealthActor : ReceiveActor, IWithTimers
     {
         _smartInFlight = false;
         if (message.Failure is not null) throw new InvalidOperationException("SMART read failed unexpectedly", message.Failure);
-        _view = _view.WithSmart(message.Observations, _time.GetUtcNow());
+        _view = _view.WithSmart(message.Observations, time.GetUtcNow());
     }
 
     public static class Protocol

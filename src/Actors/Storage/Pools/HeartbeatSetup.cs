@@ -1,4 +1,3 @@
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Storage.Docker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -134,19 +134,19 @@ internal static class OwnedProbeDirectory
             throw new ProbeFailedException($"read back {length} bytes that differ from the {content.Length} written");
     }
 
-    private static Status Examine(SafeFileHandle handle, string path, string step)
+    private static NoFollowFiles.Status Examine(SafeFileHandle handle, string path, string step)
     {
         var (status, error) = Stat(handle);
         return error is 0 ? status : throw Failed(step, $"cannot examine {path}", error);
     }
 
-    private static void RequireOwnedFile(Status status, string path)
+    private static void RequireOwnedFile(NoFollowFiles.Status status, string path)
     {
         if (status.Type != RegularFile) throw new TamperedException(path, $"{path} is {Kind(status, path)}, not a regular file");
         RequireOwner(status, path);
     }
 
-    private static void RequireOwner(Status status, string path)
+    private static void RequireOwner(NoFollowFiles.Status status, string path)
     {
         if (status.Uid != EffectiveUid) throw new TamperedException(path, $"{path} is owned by uid {status.Uid}, not {EffectiveUid}");
     }
@@ -158,7 +158,7 @@ internal static class OwnedProbeDirectory
         return new TamperedException(path, $"{path} is {(error is 0 ? Kind(status, path) : otherwise)}");
     }
 
-    private static string Kind(Status status, string path) => status.Type switch
+    private static string Kind(NoFollowFiles.Status status, string path) => status.Type switch
     {
         SymbolicLink => LinkDescription(path),
         Fifo => "a FIFO",

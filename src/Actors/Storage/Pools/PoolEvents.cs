@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Events;
-
 namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>The <see cref="MonitorEvent"/> types the pool heartbeat publishes, and their data keys.</summary>

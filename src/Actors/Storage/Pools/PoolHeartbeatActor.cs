@@ -1,8 +1,3 @@
-using Akka.Actor;
-using Akka.Event;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Node;
-using DPlaneOS.Actors.Events;
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Model;
 
@@ -16,18 +11,12 @@ namespace DPlaneOS.Actors.Storage.Pools;
 /// <see cref="PoolManager"/>) for the state it last reported, so a restarted heartbeat goes on
 /// where the crashed one stopped and never re-sends an event.
 /// </summary>
-public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
+public sealed class PoolHeartbeatActor(string pool, IActorRef keeper, HeartbeatOptions options, IZfs zfs, IPoolProber prober, TimeProvider time, NodeIdentity node)
+    : ReceiveActor, IWithTimers, IWithStash
 {
     private const string TickTimer = "tick";
     private const string DeadlineTimer = "deadline";
 
-    private readonly string _pool;
-    private readonly IActorRef _keeper;
-    private readonly HeartbeatOptions _options;
-    private readonly IZfs _zfs;
-    private readonly IPoolProber _prober;
-    private readonly TimeProvider _time;
-    private readonly NodeIdentity _node;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -37,23 +26,15 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
     private bool _probeInFlight;
     private DateTimeOffset? _probeStartedAt;
 
-    public PoolHeartbeatActor(string pool, IActorRef keeper, HeartbeatOptions options, IZfs zfs, IPoolProber prober, TimeProvider time, NodeIdentity node)
-    {
-        _pool = pool;
-        _keeper = keeper;
-        _options = options;
-        _zfs = zfs;
-        _prober = prober;
-        _time = time;
-        _node = node;
-        Resuming();
-    }
-
     public ITimerScheduler Timers { get; set; } = null!;
 
     public IStash Stash { get; set; } = null!;
 
-    protected override void PreStart() => _keeper.Tell(new PoolManager.Protocol.ResumeHeartbeat(_pool));
+    protected override void PreStart()
+    {
+        Become(Resuming);
+        keeper.Tell(new PoolManager.Protocol.ResumeHeartbeat(pool));
+    }
 
     protected override void PostStop()
     {
@@ -69,7 +50,7 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
             _mounts = resumed.Mounts;
             Become(Running);
             Stash.UnstashAll();
-            Timers.StartPeriodicTimer(TickTimer, Protocol.Tick.Instance, TimeSpan.Zero, _options.Interval);
+            Timers.StartPeriodicTimer(TickTimer, Protocol.Tick.Instance, TimeSpan.Zero, options.Interval);
         });
         ReceiveAny(_ => Stash.Stash());
     }
@@ -82,11 +63,11 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
         Receive<Protocol.DeadlinePassed>(deadline =>
         {
             if (!_probeInFlight || deadline.ProbeId != _probeId) return;
-            _log.Warning("Heartbeat probe of pool {0} still out after {1}", _pool, _options.Deadline);
-            Apply(new HeartbeatObservation.ProbeHung(_options.Deadline));
+            _log.Warning("Heartbeat probe of pool {0} still out after {1}", pool, options.Deadline);
+            Apply(new HeartbeatObservation.ProbeHung(options.Deadline));
         });
         Receive<Protocol.ProbeCrashed>(crashed =>
-            throw new InvalidOperationException($"Heartbeat probe of pool {_pool} failed unexpectedly", crashed.Exception));
+            throw new InvalidOperationException($"Heartbeat probe of pool {pool} failed unexpectedly", crashed.Exception));
         Receive<Protocol.PoolStateRead>(read => Apply(new HeartbeatObservation.StateRead(read.State)));
         Receive<Protocol.GetStatus>(_ => Sender.Tell(Report()));
     }
@@ -97,18 +78,18 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
         if (_probeInFlight) return;
         _probeInFlight = true;
         _probeId++;
-        _probeStartedAt = _time.GetUtcNow();
+        _probeStartedAt = time.GetUtcNow();
         var probeId = _probeId;
-        Timers.StartSingleTimer(DeadlineTimer, new Protocol.DeadlinePassed(probeId), _options.Deadline);
-        _zfs.GetAsync(PoolMounts.Properties, _pool, _stopping.Token)
+        Timers.StartSingleTimer(DeadlineTimer, new Protocol.DeadlinePassed(probeId), options.Deadline);
+        zfs.GetAsync(PoolMounts.Properties, pool, _stopping.Token)
             .PipeTo(Self, success: lookup => new Protocol.MountsRead(probeId, lookup), failure: ex => new Protocol.ProbeCrashed(ex));
     }
 
     private void OnMountsRead(Protocol.MountsRead read)
     {
         if (read.ProbeId != _probeId) return;
-        if (!read.Lookup.IsOk) _log.Warning("Mount lookup of pool {0} failed: {1}", _pool, read.Lookup.Error);
-        _mounts = PoolMounts.FromLookup(_pool, read.Lookup, _mounts);
+        if (!read.Lookup.IsOk) _log.Warning("Mount lookup of pool {0} failed: {1}", pool, read.Lookup.Error);
+        _mounts = PoolMounts.FromLookup(pool, read.Lookup, _mounts);
         if (_mounts.ProbeDirectory is not { } directory)
         {
             FinishProbe();
@@ -116,7 +97,7 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
             return;
         }
         var probeId = read.ProbeId;
-        _prober.ProbeAsync(directory)
+        prober.ProbeAsync(directory)
             .PipeTo(Self, success: result => new Protocol.IoProbed(probeId, result), failure: ex => new Protocol.ProbeCrashed(ex));
     }
 
@@ -141,16 +122,16 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
 
     private void Apply(HeartbeatObservation observation)
     {
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         var transition = _state.Apply(observation, now);
         _state = transition.State;
         foreach (var signal in transition.Signals)
         {
-            if (signal.Severity is Severity.Warning or Severity.Critical) _log.Warning("Pool {0}: {1} ({2})", _pool, signal.Type, signal.Reason);
-            else _log.Info("Pool {0}: {1} ({2})", _pool, signal.Type, signal.Reason);
+            if (signal.Severity is Severity.Warning or Severity.Critical) _log.Warning("Pool {0}: {1} ({2})", pool, signal.Type, signal.Reason);
+            else _log.Info("Pool {0}: {1} ({2})", pool, signal.Type, signal.Reason);
             MonitorBus.Publish(Context.System, ToEvent(signal, now));
         }
-        _keeper.Tell(Report());
+        keeper.Tell(Report());
     }
 
     private MonitorEvent ToEvent(PoolSignal signal, DateTimeOffset at)
@@ -162,10 +143,10 @@ public sealed class PoolHeartbeatActor : ReceiveActor, IWithTimers, IWithStash
         };
         if (signal.Reason is not null) data[PoolEvents.ReasonKey] = signal.Reason;
         if (signal.Path is not null) data[PoolEvents.PathKey] = signal.Path;
-        return MonitorEvent.Create(_node, signal.Type, signal.Severity, _pool, at, data);
+        return MonitorEvent.Create(node, signal.Type, signal.Severity, pool, at, data);
     }
 
-    private PoolManager.Protocol.HeartbeatReport Report() => new(_pool, _state, _mounts, _probeStartedAt);
+    private PoolManager.Protocol.HeartbeatReport Report() => new(pool, _state, _mounts, _probeStartedAt);
 
     public static class Protocol
     {

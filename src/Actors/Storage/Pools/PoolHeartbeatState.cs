@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Events;
-
 namespace DPlaneOS.Actors.Storage.Pools;
 
 /// <summary>A change worth telling the bus about: one <see cref="PoolEvents"/> type with its severity.</summary>

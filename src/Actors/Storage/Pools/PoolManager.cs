@@ -1,8 +1,4 @@
-using Akka.Actor;
-using Akka.Event;
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Hosting;
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs;
 using DPlaneOS.Zfs.Host;
@@ -18,27 +14,24 @@ namespace DPlaneOS.Actors.Storage.Pools;
 /// Each heartbeat runs under its own backoff supervisor, so a crash in one never touches another.
 /// The last state each heartbeat reported is kept here, where a heartbeat's restart cannot lose it.
 /// </summary>
-public sealed class PoolManager : ReceiveActor
+public sealed class PoolManager(HeartbeatOptions options, IZfs zfs, IPoolProber prober, TimeProvider time, NodeIdentity node) : ReceiveActor
 {
-    private readonly DPlaneOSOptions _options;
-    private readonly IZfs _zfs;
-    private readonly IPoolProber _prober;
-    private readonly TimeProvider _time;
-    private readonly NodeIdentity _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Supervision _supervision = Supervision.For(Context.System);
     private readonly Dictionary<string, IActorRef> _heartbeats = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Protocol.HeartbeatReport> _reports = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _stoppingHeartbeats = [];
 
-    public PoolManager(DPlaneOSOptions options, IZfs zfs, IPoolProber prober, TimeProvider time, NodeIdentity node)
+    protected override void PreStart()
     {
-        _options = options;
-        _zfs = zfs;
-        _prober = prober;
-        _time = time;
-        _node = node;
+        Become(Managing);
+        Context.System.EventStream.Subscribe(Self, typeof(Protocol.PoolsObserved));
+    }
 
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
+    private void Managing()
+    {
         Receive<Protocol.PoolsObserved>(Reconcile);
         Receive<Protocol.ResumeHeartbeat>(resume =>
         {
@@ -56,16 +49,12 @@ public sealed class PoolManager : ReceiveActor
                 .ToList())));
     }
 
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(Protocol.PoolsObserved));
-
-    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
-
     private void Reconcile(Protocol.PoolsObserved observed)
     {
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pool in observed.Pools)
         {
-            if (!_options.Heartbeat.Watches(pool.Name)) continue;
+            if (!options.Watches(pool.Name)) continue;
             if (NameRules.PoolNameError(pool.Name) is { } error)
             {
                 _log.Warning("Not probing pool {0}: {1}", pool.Name, error);
@@ -95,7 +84,7 @@ public sealed class PoolManager : ReceiveActor
     }
 
     private Props HeartbeatProps(string pool) =>
-        Props.Create(() => new PoolHeartbeatActor(pool, Self, _options.Heartbeat, _zfs, _prober, _time, _node));
+        Props.Create(() => new PoolHeartbeatActor(pool, Self, options, zfs, prober, time, node));
 
     public static class Protocol
     {

@@ -1,8 +1,4 @@
-using Akka.Actor;
-using Akka.Hosting;
 using DPlaneOS.Actors.Audit;
-using DPlaneOS.Actors.Configuration;
-using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Actors.Support.Sections;
 

@@ -1,6 +1,3 @@
-using Akka.Actor;
-using Akka.Hosting;
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;

@@ -1,4 +1,3 @@
-using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Zfs.Host;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -24,7 +24,7 @@ public sealed class PoolManagerTests : VirtualTimeTestKit
 
     private IActorRef StartManager(HeartbeatOptions? heartbeat = null)
     {
-        var options = new DPlaneOSOptions { Heartbeat = heartbeat ?? new HeartbeatOptions { Interval = Interval, Deadline = Deadline } };
+        var options = heartbeat ?? new HeartbeatOptions { Interval = Interval, Deadline = Deadline };
         return Sys.ActorOf(Props.Create(() => new PoolManager(options, _zfs, _prober, TimeProvider.System, NodeIdentity.Named("nas1"))), "pools");
     }
 
