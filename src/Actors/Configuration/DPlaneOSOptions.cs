@@ -48,6 +48,8 @@ public sealed class DPlaneOSOptions
     public MonitorSocketOptions WebSocket { get; set; } = new();
 
     public SupervisionOptions Supervision { get; set; } = new();
+
+    public FleetOptions Fleet { get; set; } = new();
 }
 
 public sealed class LoggingOptions
