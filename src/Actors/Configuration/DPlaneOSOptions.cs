@@ -46,6 +46,8 @@ public sealed class DPlaneOSOptions
     public AlertOptions Alerts { get; set; } = new();
 
     public SupervisionOptions Supervision { get; set; } = new();
+
+    public FleetOptions Fleet { get; set; } = new();
 }
 
 public sealed class LoggingOptions
