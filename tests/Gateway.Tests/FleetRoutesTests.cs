@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using DPlaneOS.Actors.Storage.Docker;
-using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.TestSupport;
-using DPlaneOS.Zfs.Host;
 
 namespace DPlaneOS.Gateway.Tests;
 
@@ -16,19 +13,11 @@ public sealed class FleetRoutesTests
         zfs.Mounted("tank", "/tank");
         var prober = new FakePoolProber();
         prober.Fail("/tank", "write failed: Input/output error");
-        return DaemonFixture.StartAsync(new FakeZpool(), settings: new Dictionary<string, string>
-            {
-                ["DPlaneOS:NodeName"] = "nas-01",
-                ["DPlaneOS:Heartbeat:Enabled"] = "true",
-                ["DPlaneOS:Heartbeat:Interval"] = "00:00:00.200",
-                ["DPlaneOS:Status:RefreshInterval"] = "00:00:00.200",
-            },
-            services: services =>
-            {
-                services.AddSingleton<IZfs>(zfs);
-                services.AddSingleton<IPoolProber>(prober);
-                services.AddSingleton<IDockerEngine>(new FakeDockerEngine());
-            });
+        return HeartbeatDaemon.StartAsync(zfs, prober, new Dictionary<string, string>
+        {
+            ["DPlaneOS:NodeName"] = "nas-01",
+            ["DPlaneOS:Status:RefreshInterval"] = "00:00:00.200",
+        });
     }
 
     [Fact]

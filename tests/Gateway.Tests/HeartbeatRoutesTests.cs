@@ -1,27 +1,11 @@
 using System.Net;
 using System.Text.Json;
-using DPlaneOS.Actors.Storage.Docker;
-using DPlaneOS.Actors.Storage.Pools;
 using DPlaneOS.TestSupport;
-using DPlaneOS.Zfs.Host;
 
 namespace DPlaneOS.Gateway.Tests;
 
 public sealed class HeartbeatRoutesTests
 {
-    private static Task<DaemonFixture> StartAsync(FakeMountZfs zfs, FakePoolProber prober) =>
-        DaemonFixture.StartAsync(new FakeZpool(), settings: new Dictionary<string, string>
-            {
-                ["DPlaneOS:Heartbeat:Enabled"] = "true",
-                ["DPlaneOS:Heartbeat:Interval"] = "00:00:00.200",
-            },
-            services: services =>
-            {
-                services.AddSingleton<IZfs>(zfs);
-                services.AddSingleton<IPoolProber>(prober);
-                services.AddSingleton<IDockerEngine>(new FakeDockerEngine());
-            });
-
     [Fact]
     public async Task Heartbeat_shows_each_pools_health_reason_and_mounts_and_needs_the_token()
     {
@@ -29,7 +13,7 @@ public sealed class HeartbeatRoutesTests
         zfs.Mounted("tank", "/tank", ("tank/apps", "/srv/apps"));
         var prober = new FakePoolProber();
         prober.Fail("/tank", "write failed: Input/output error");
-        await using var daemon = await StartAsync(zfs, prober);
+        await using var daemon = await HeartbeatDaemon.StartAsync(zfs, prober);
         Assert.Equal(HttpStatusCode.Unauthorized, (await daemon.Client().GetAsync("/api/zfs/heartbeat")).StatusCode);
 
         var client = daemon.Client(daemon.Token);
@@ -53,7 +37,7 @@ public sealed class HeartbeatRoutesTests
     [Fact]
     public async Task Docker_guard_lists_open_windows_and_operations()
     {
-        await using var daemon = await StartAsync(new FakeMountZfs(), new FakePoolProber());
+        await using var daemon = await HeartbeatDaemon.StartAsync(new FakeMountZfs(), new FakePoolProber());
         Assert.Equal(HttpStatusCode.Unauthorized, (await daemon.Client().GetAsync("/api/docker/guard")).StatusCode);
         var json = JsonDocument.Parse(await daemon.Client(daemon.Token).GetStringAsync("/api/docker/guard")).RootElement;
         Assert.Equal(0, json.GetProperty("open").GetArrayLength());
