@@ -11,16 +11,19 @@ namespace DPlaneOS.Actors.Fleet;
 /// </summary>
 public sealed record FleetCredentials(X509Certificate2 Certificate, X509Certificate2 Ca)
 {
-    public static FleetCredentials Load(FleetOptions options)
+    public static FleetCredentials Load(FleetOptions options) =>
+        new(Named("CertificatePath", () => FleetCertificateFile.Load(options.CertificatePath!, options.CertificatePassword)),
+            Named("CaPath", () => FleetCertificateAuthority.LoadCertificate(options.CaPath!)));
+
+    private static X509Certificate2 Named(string setting, Func<X509Certificate2> load)
     {
         try
         {
-            var certificate = FleetCertificateFile.Load(options.CertificatePath!, options.CertificatePassword);
-            return new FleetCredentials(certificate, FleetCertificateAuthority.LoadCertificate(options.CaPath!));
+            return load();
         }
         catch (FleetCertificateException e)
         {
-            throw new InvalidOperationException($"{FleetOptions.Section}:CertificatePath/CaPath: {e.Message}", e);
+            throw new InvalidOperationException($"{FleetOptions.Section}:{setting}: {e.Message}", e);
         }
     }
 }
