@@ -6,6 +6,7 @@ using DPlaneOS.Actors.Support;
 using DPlaneOS.Gateway.Cli;
 using DPlaneOS.Gateway.Auth;
 using DPlaneOS.Gateway.Hosting;
+using DPlaneOS.Actors.Fleet;
 using DPlaneOS.Actors.Fleet.Summary;
 using DPlaneOS.Gateway.Routes;
 using DPlaneOS.Gateway.WebSockets;
@@ -121,6 +122,7 @@ public class Program
         builder.Services.AddSingleton<PreUpgradeSnapshotter>();
         builder.Services.AddSupportBundle();
         builder.Services.AddFleetView();
+        builder.Services.AddFleetPlane(options.Fleet);
 
         builder.Services.AddPoolHeartbeat(options);
         builder.Services.AddDPlaneOSActors(options, Path.Combine(AppContext.BaseDirectory, "hocon", "dplaned.conf"));
