@@ -5,6 +5,7 @@ using System.Text.Json;
 using DPlaneOS.TestSupport;
 using DPlaneOS.TestSupport.Lab;
 using DPlaneOS.Zfs.GitOps.Live;
+using DPlaneOS.Zfs.GitOps.State;
 using static DPlaneOS.Integration.Tests.GitOps.GitOpsApi;
 
 namespace DPlaneOS.Integration.Tests.GitOps;
@@ -38,7 +39,7 @@ public sealed class GitOpsSharesOnSmbdTests
     }
 
     /// <summary>Shares other tests keep in the lab include file, declared as they are so this test leaves them alone.</summary>
-    private static IEnumerable<string> ShareYaml(LiveShare share) =>
+    private static IEnumerable<string> ShareYaml(SmbShare share) =>
     [
         $"  - name: {share.Name}",
         $"    path: {share.Path}",
@@ -117,7 +118,7 @@ public sealed class GitOpsSharesOnSmbdTests
             Assert.StartsWith("testparm -s ", commands[0]);
             Assert.Equal($"smbcontrol -s {SmbConf} smbd reload-config", commands[1]);
             var written = SambaShareFile.Parse(await File.ReadAllTextAsync(include)).Value;
-            Assert.Equal(new LiveShare(share, pool.Mountpoint, true, [], "GitOps test share", true), written.Single(s => s.Name == share) with { ValidUsers = [] });
+            Assert.Equal(new SmbShare(share, pool.Mountpoint, true, [], "GitOps test share", true), written.Single(s => s.Name == share) with { ValidUsers = [] });
             Assert.Equal(foreign.Select(s => s.Name), written.Where(s => s.Name != share).Select(s => s.Name));
             Assert.Empty(Work(await api.PlanAsync()));
 

@@ -15,7 +15,7 @@ internal static class GitOpsFixtures
     public static DesiredState Desired(
         IReadOnlyList<DesiredPool>? pools = null,
         IReadOnlyList<DesiredDataset>? datasets = null,
-        IReadOnlyList<DesiredShare>? shares = null,
+        IReadOnlyList<SmbShare>? shares = null,
         bool prunePools = false,
         bool pruneShares = false) =>
         new(1, pools ?? [], datasets ?? [], shares ?? [], prunePools, pruneShares);
@@ -31,18 +31,18 @@ internal static class GitOpsFixtures
     public static LiveDataset LiveDs(string name, long? used = 100 * 1024, params (string Key, string Value)[] properties) =>
         new(name, used, properties.ToDictionary(p => p.Key, p => p.Value));
 
-    public static DesiredShare Share(string name = "media", string path = "/mnt/tank/media", bool readOnly = false, string[]? users = null,
+    public static SmbShare Share(string name = "media", string path = "/mnt/tank/media", bool readOnly = false, string[]? users = null,
         string comment = "", bool guestOk = false) =>
         new(name, path, readOnly, users ?? [], comment, guestOk);
 
-    public static LiveShare LiveShare(string name = "media", string path = "/mnt/tank/media", bool readOnly = false, string[]? users = null,
+    public static SmbShare SmbShare(string name = "media", string path = "/mnt/tank/media", bool readOnly = false, string[]? users = null,
         string comment = "", bool guestOk = false) =>
         new(name, path, readOnly, users ?? [], comment, guestOk);
 
     public static LiveState Live(
         IReadOnlyList<LivePool>? pools = null,
         IReadOnlyList<LiveDataset>? datasets = null,
-        IReadOnlyList<LiveShare>? shares = null,
+        IReadOnlyList<SmbShare>? shares = null,
         IEnumerable<string>? active = null,
         IReadOnlyList<ProbeFailure>? failures = null) =>
         new(pools ?? [], datasets ?? [], shares ?? [], (active ?? []).ToHashSet(), failures ?? []);

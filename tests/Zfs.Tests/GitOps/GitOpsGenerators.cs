@@ -63,13 +63,13 @@ internal static class GitOpsGenerators
 
     private static readonly Gen<long?> Used = Gen.Frequency((1, Gen.Bool.Select(_ => (long?)null)), (3, Gen.Bool.Select(_ => (long?)0)), (3, Gen.Long[1, 1L << 40].Select(v => (long?)v)));
 
-    private static readonly Gen<DesiredShare> DesiredShareGen =
+    private static readonly Gen<SmbShare> DesiredShareGen =
         Gen.Select(Gen.OneOf("/mnt/a", "/srv/b"), Gen.Bool, Subset(["alice", "@users"]), Gen.OneOf("", "Media"), Gen.Bool)
-            .Select((path, ro, users, comment, guest) => new DesiredShare("", path, ro, users, comment, guest));
+            .Select((path, ro, users, comment, guest) => new SmbShare("", path, ro, users, comment, guest));
 
-    private static readonly Gen<LiveShare> LiveShareGen =
+    private static readonly Gen<SmbShare> LiveShareGen =
         Gen.Select(Gen.OneOf("/mnt/a", "/srv/b"), Gen.Bool, Subset(["@users", "alice"]), Gen.OneOf("", "Media"), Gen.Bool)
-            .Select((path, ro, users, comment, guest) => new LiveShare("", path, ro, users, comment, guest));
+            .Select((path, ro, users, comment, guest) => new SmbShare("", path, ro, users, comment, guest));
 
     /// <summary>
     /// A (desired, live) pair. <paramref name="withFailures"/> adds random probe failures.
@@ -98,7 +98,7 @@ internal static class GitOpsGenerators
     private static (DesiredState, LiveState) Make(
         string[] desiredPoolNames, string[] livePoolNames, (DesiredPool Tank, DesiredPool Backup) dp, (LivePool Tank, LivePool Backup, LivePool Boot) lp,
         string[] datasetNames, DesiredDataset[] datasetProps, string[] liveNames, Dictionary<string, string>[] liveProps, long?[] used,
-        string[] shareNames, DesiredShare[] shareProps, string[] liveShareNames, LiveShare[] liveShareProps, string[] active,
+        string[] shareNames, SmbShare[] shareProps, string[] liveShareNames, SmbShare[] liveShareProps, string[] active,
         bool prunePools, bool pruneShares, string[] failures)
     {
         var pools = new[] { dp.Tank, dp.Backup }.Where(p => desiredPoolNames.Contains(p.Name)).ToList();

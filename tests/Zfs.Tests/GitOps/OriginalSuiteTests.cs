@@ -76,7 +76,7 @@ public sealed class OriginalSuiteTests
     public void ComputeDiff_AllNOP()
     {
         var desired = Desired([Pool()], [new DesiredDataset("tank/data", Compression: "lz4", Atime: false)], [Share()]);
-        var live = Live([LivePool()], [LiveDs("tank"), LiveDs("tank/data", 1, ("compression", "lz4"), ("atime", "off"))], [LiveShare()]);
+        var live = Live([LivePool()], [LiveDs("tank"), LiveDs("tank/data", 1, ("compression", "lz4"), ("atime", "off"))], [SmbShare()]);
         var summary = PlanBuilder.Build(desired, live).Summary;
         Assert.Equal((0, 0, 0, 0, 3), (summary.Create, summary.Modify, summary.Delete, summary.Blocked, summary.Nop));
         Assert.False(summary.HasBlocked);

@@ -168,7 +168,7 @@ public sealed class ApplyStepExecutorTests
     [Fact]
     public async Task A_refused_share_path_is_never_written_to_the_include_file()
     {
-        var share = new DesiredShare("keys", "/var/lib/dplaneos", false, [], "", true);
+        var share = new SmbShare("keys", "/var/lib/dplaneos", false, [], "", true);
         var desired = new DesiredState(1, [], [], [share]);
         var (executor, runner, include) = Executor(new SequenceReader(LiveState.Empty));
         await File.WriteAllTextAsync(include, "[other]\n\tpath = /other\n");
@@ -184,9 +184,9 @@ public sealed class ApplyStepExecutorTests
     [Fact]
     public async Task A_share_is_written_after_testparm_accepts_it_and_smbd_is_told_to_reload()
     {
-        var share = new DesiredShare("media", "/tank/media", false, [], "Media", true);
+        var share = new SmbShare("media", "/tank/media", false, [], "Media", true);
         var desired = new DesiredState(1, [], [], [share]);
-        var after = new LiveState([], [], [SambaShareFile.ToLive(share)], new HashSet<string>(), []);
+        var after = new LiveState([], [], [share], new HashSet<string>(), []);
         var (executor, runner, include) = Executor(new SequenceReader(LiveState.Empty, after));
         await File.WriteAllTextAsync(include, "[other]\n\tpath = /other\n");
 
@@ -203,7 +203,7 @@ public sealed class ApplyStepExecutorTests
     [Fact]
     public async Task A_share_file_testparm_rejects_is_never_swapped_in()
     {
-        var share = new DesiredShare("media", "/tank/media", false, [], "", false);
+        var share = new SmbShare("media", "/tank/media", false, [], "", false);
         var desired = new DesiredState(1, [], [], [share]);
         var (executor, runner, include) = Executor(new SequenceReader(LiveState.Empty),
             line => line.StartsWith("testparm", StringComparison.Ordinal) ? (1, "", "Load smb config files from x\nError loading services.") : (0, "", ""));

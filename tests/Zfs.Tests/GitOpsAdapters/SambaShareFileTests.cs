@@ -1,4 +1,5 @@
 using DPlaneOS.Zfs.GitOps.Live;
+using DPlaneOS.Zfs.GitOps.State;
 
 namespace DPlaneOS.Zfs.Tests.GitOpsAdapters;
 
@@ -7,7 +8,7 @@ public sealed class SambaShareFileTests
     [Fact]
     public void What_is_rendered_parses_back_to_the_same_shares()
     {
-        LiveShare[] shares =
+        SmbShare[] shares =
         [
             new("media", "/tank/media", false, ["@users", "bob"], "Films & series; 100% legal #1", false),
             new("Public", "/tank/public", true, [], "", true),
@@ -56,7 +57,7 @@ public sealed class SambaShareFileTests
     [InlineData("two\nlines", "control character")]
     public void Refuses_values_that_would_read_back_differently(string comment, string message)
     {
-        var text = SambaShareFile.Render([new LiveShare("a", "/a", false, [], comment, false)]);
+        var text = SambaShareFile.Render([new SmbShare("a", "/a", false, [], comment, false)]);
         Assert.False(text.IsOk);
         Assert.Contains(message, text.Error.Message);
     }

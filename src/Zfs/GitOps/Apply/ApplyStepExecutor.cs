@@ -120,8 +120,8 @@ public sealed class ApplyStepExecutor(
             // An existing share keeps its place in the file; a new one goes last.
             var index = current.ToList().FindIndex(s => string.Equals(s.Name, planned.Name, StringComparison.OrdinalIgnoreCase));
             var list = current.ToList();
-            if (index >= 0) list[index] = SambaShareFile.ToLive(wanted);
-            else list.Add(SambaShareFile.ToLive(wanted));
+            if (index >= 0) list[index] = wanted;
+            else list.Add(wanted);
             return list;
         }, commandsRun, cancellationToken);
     }

@@ -1,4 +1,5 @@
 using DPlaneOS.Zfs.GitOps.Live;
+using DPlaneOS.Zfs.GitOps.State;
 using DPlaneOS.Zfs.Host;
 
 namespace DPlaneOS.Zfs.GitOps.Apply;
@@ -24,7 +25,7 @@ public sealed class SambaIncludeWriter(ICommandRunner runner, SambaIncludeSettin
 
     /// <summary>Applies <paramref name="change"/> to the shares in the file. Returns an error message, or null on success.</summary>
     public async Task<string?> ChangeAsync(
-        Func<IReadOnlyList<LiveShare>, IReadOnlyList<LiveShare>> change, List<string> commandsRun, CancellationToken cancellationToken)
+        Func<IReadOnlyList<SmbShare>, IReadOnlyList<SmbShare>> change, List<string> commandsRun, CancellationToken cancellationToken)
     {
         await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
         var temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.IncludePath))!, $".{Path.GetFileName(settings.IncludePath)}.{Guid.NewGuid():N}.tmp");

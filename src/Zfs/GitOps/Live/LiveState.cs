@@ -1,3 +1,5 @@
+using DPlaneOS.Zfs.GitOps.State;
+
 namespace DPlaneOS.Zfs.GitOps.Live;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace DPlaneOS.Zfs.GitOps.Live;
 public sealed record LiveState(
     IReadOnlyList<LivePool> Pools,
     IReadOnlyList<LiveDataset> Datasets,
-    IReadOnlyList<LiveShare> Shares,
+    IReadOnlyList<SmbShare> Shares,
     IReadOnlySet<string> ActiveShareNames,
     IReadOnlyList<ProbeFailure> ProbeFailures)
 {

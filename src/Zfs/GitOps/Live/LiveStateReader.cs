@@ -1,6 +1,7 @@
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Model;
 using DPlaneOS.Zfs.Parsing;
+using DPlaneOS.Zfs.GitOps.State;
 
 namespace DPlaneOS.Zfs.GitOps.Live;
 
@@ -37,13 +38,13 @@ public sealed class LiveStateReader(ICommandRunner runner, IZpool zpool, ISmbSta
         {
             case ResourceKind.Pool:
                 var dialect = await zpool.DialectAsync(cancellationToken).ConfigureAwait(false);
-                return Combine(await ReadPoolsAsync(dialect, cancellationToken).ConfigureAwait(false), new Probe<LiveDataset>([], []), new Probe<LiveShare>([], []), none);
+                return Combine(await ReadPoolsAsync(dialect, cancellationToken).ConfigureAwait(false), new Probe<LiveDataset>([], []), new Probe<SmbShare>([], []), none);
             case ResourceKind.Dataset:
                 var d = await zpool.DialectAsync(cancellationToken).ConfigureAwait(false);
                 var datasets = d.IsOk
                     ? await ReadDatasetsAsync(d.Value, name, cancellationToken).ConfigureAwait(false)
                     : Probe<LiveDataset>.Failed(ProbeFailure.ZfsGet(name, d.Error.ToString()));
-                return Combine(new Probe<LivePool>([], []), datasets, new Probe<LiveShare>([], []), none);
+                return Combine(new Probe<LivePool>([], []), datasets, new Probe<SmbShare>([], []), none);
             case ResourceKind.Share:
                 var shares = ReadSharesAsync(name, cancellationToken);
                 var active = ReadActiveSharesAsync(cancellationToken);
@@ -54,7 +55,7 @@ public sealed class LiveStateReader(ICommandRunner runner, IZpool zpool, ISmbSta
         }
     }
 
-    private static LiveState Combine(Probe<LivePool> pools, Probe<LiveDataset> datasets, Probe<LiveShare> shares, Probe<string> active) =>
+    private static LiveState Combine(Probe<LivePool> pools, Probe<LiveDataset> datasets, Probe<SmbShare> shares, Probe<string> active) =>
         new(pools.Items, datasets.Items, shares.Items, active.Items.ToHashSet(StringComparer.OrdinalIgnoreCase),
             [.. pools.Failures, .. datasets.Failures, .. shares.Failures, .. active.Failures]);
 
@@ -122,23 +123,23 @@ public sealed class LiveStateReader(ICommandRunner runner, IZpool zpool, ISmbSta
             : Probe<LiveDataset>.Failed(ProbeFailure.ZfsGet(root, parsed.Error.ToString()));
     }
 
-    private async Task<Probe<LiveShare>> ReadSharesAsync(string? name, CancellationToken cancellationToken)
+    private async Task<Probe<SmbShare>> ReadSharesAsync(string? name, CancellationToken cancellationToken)
     {
         string text;
         try
         {
-            if (!File.Exists(sambaIncludePath)) return new Probe<LiveShare>([], []);
+            if (!File.Exists(sambaIncludePath)) return new Probe<SmbShare>([], []);
             text = await File.ReadAllTextAsync(sambaIncludePath, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return Probe<LiveShare>.Failed(ProbeFailure.SambaInclude($"cannot read {sambaIncludePath}: {ex.Message}"));
+            return Probe<SmbShare>.Failed(ProbeFailure.SambaInclude($"cannot read {sambaIncludePath}: {ex.Message}"));
         }
 
         var parsed = SambaShareFile.Parse(text);
-        if (!parsed.IsOk) return Probe<LiveShare>.Failed(ProbeFailure.SambaInclude($"{sambaIncludePath}: {parsed.Error}"));
+        if (!parsed.IsOk) return Probe<SmbShare>.Failed(ProbeFailure.SambaInclude($"{sambaIncludePath}: {parsed.Error}"));
         var shares = name is null ? parsed.Value : parsed.Value.Where(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
-        return new Probe<LiveShare>(shares, []);
+        return new Probe<SmbShare>(shares, []);
     }
 
     private async Task<Probe<string>> ReadActiveSharesAsync(CancellationToken cancellationToken)

@@ -19,9 +19,9 @@ public static class SambaShareFile
 
     private static readonly HashSet<string> SpecialSections = new(StringComparer.OrdinalIgnoreCase) { "global", "homes", "printers" };
 
-    public static ParseResult<IReadOnlyList<LiveShare>> Parse(string text)
+    public static ParseResult<IReadOnlyList<SmbShare>> Parse(string text)
     {
-        var shares = new List<LiveShare>();
+        var shares = new List<SmbShare>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         ShareBuilder? current = null;
         var lines = JoinContinuations(TextLines.Split(text ?? ""));
@@ -49,11 +49,11 @@ public static class SambaShareFile
         }
 
         if (current is not null) shares.Add(current.Build());
-        return ParseResult.Ok<IReadOnlyList<LiveShare>>(shares);
+        return ParseResult.Ok<IReadOnlyList<SmbShare>>(shares);
     }
 
     /// <summary>The file text for <paramref name="shares"/>, or why a value cannot be written faithfully.</summary>
-    public static ParseResult<string> Render(IEnumerable<LiveShare> shares)
+    public static ParseResult<string> Render(IEnumerable<SmbShare> shares)
     {
         var text = new StringBuilder().Append(Header).Append('\n');
         foreach (var share in shares)
@@ -69,9 +69,6 @@ public static class SambaShareFile
 
         return ParseResult.Ok(text.ToString());
     }
-
-    public static LiveShare ToLive(DesiredShare share) =>
-        new(share.Name, share.Path, share.ReadOnly, share.ValidUsers, share.Comment, share.GuestOk);
 
     private static string? Setting(StringBuilder text, string share, string key, string value)
     {
@@ -95,8 +92,8 @@ public static class SambaShareFile
         }
     }
 
-    private static ParseResult<IReadOnlyList<LiveShare>> Fail(string message, int line, string text) =>
-        ParseResult.Fail<IReadOnlyList<LiveShare>>(ParseError.At(Source, message, line, text));
+    private static ParseResult<IReadOnlyList<SmbShare>> Fail(string message, int line, string text) =>
+        ParseResult.Fail<IReadOnlyList<SmbShare>>(ParseError.At(Source, message, line, text));
 
     private static ParseResult<string> RenderFail(string message) => ParseResult.Fail<string>(new ParseError(Source, message));
 
@@ -132,7 +129,7 @@ public static class SambaShareFile
             }
         }
 
-        public LiveShare Build() => new(name, _path, _readOnly, _users, _comment, _guestOk);
+        public SmbShare Build() => new(name, _path, _readOnly, _users, _comment, _guestOk);
 
         private static string? Bool(string key, string value, Action<bool> set)
         {

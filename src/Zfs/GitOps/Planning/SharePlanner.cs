@@ -39,7 +39,7 @@ internal static class SharePlanner
         }
     }
 
-    private static PlanItem Compare(DesiredShare share, LiveShare live)
+    private static PlanItem Compare(SmbShare share, SmbShare live)
     {
         var liveFields = Fields(live.Name, live.Path, live.ReadOnly, live.ValidUsers, live.Comment, live.GuestOk).ToDictionary(f => f.Name, f => f.Value);
         var changes = Fields(share)
@@ -52,7 +52,7 @@ internal static class SharePlanner
             $"{changes.Count} setting{(changes.Count == 1 ? " differs" : "s differ")}", [], changes);
     }
 
-    private static IEnumerable<(string Name, string Value)> Fields(DesiredShare s) =>
+    private static IEnumerable<(string Name, string Value)> Fields(SmbShare s) =>
         Fields(s.Name, s.Path, s.ReadOnly, s.ValidUsers, s.Comment, s.GuestOk);
 
     /// <summary>valid_users compares as a set: order in the file carries no meaning for Samba.</summary>

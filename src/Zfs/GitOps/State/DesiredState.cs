@@ -9,6 +9,6 @@ public sealed record DesiredState(
     int Version,
     IReadOnlyList<DesiredPool> Pools,
     IReadOnlyList<DesiredDataset> Datasets,
-    IReadOnlyList<DesiredShare> Shares,
+    IReadOnlyList<SmbShare> Shares,
     bool PrunePools = false,
     bool PruneShares = false);

@@ -265,7 +265,7 @@ public static class StateFileParser
             return ok;
         }
 
-        private DesiredShare? ReadShare(IReadOnlyDictionary<string, YEntry> map, YNode node, string path)
+        private SmbShare? ReadShare(IReadOnlyDictionary<string, YEntry> map, YNode node, string path)
         {
             var ok = true;
 
@@ -281,7 +281,7 @@ public static class StateFileParser
 
             var users = ReadUsers(map, path, ref ok);
             if (name is null || sharePath is null || !ok) return null;
-            return new DesiredShare(name, sharePath, readOnly ?? false, users, comment ?? "", guestOk ?? false);
+            return new SmbShare(name, sharePath, readOnly ?? false, users, comment ?? "", guestOk ?? false);
         }
 
         /// <summary>valid_users is a sequence, or one string of names separated by spaces or commas.</summary>
@@ -352,7 +352,7 @@ public static class StateFileParser
             }
         }
 
-        private void CheckShares(List<Located<DesiredShare>> shares, List<Located<DesiredPool>> pools)
+        private void CheckShares(List<Located<SmbShare>> shares, List<Located<DesiredPool>> pools)
         {
             var knownPools = pools.Select(p => p.Value.Name).Concat(existingPools).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             // SMB share names are case-insensitive: 'Media' and 'media' would be one share.

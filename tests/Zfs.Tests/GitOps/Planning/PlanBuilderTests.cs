@@ -232,7 +232,7 @@ public sealed class PlanBuilderTests
     {
         var plan = PlanBuilder.Build(
             Desired(shares: [Share("new"), Share("media", users: ["bob", "@users"]), Share("docs", readOnly: true, comment: "Docs")]),
-            Live(shares: [LiveShare("media", users: ["@users", "bob"]), LiveShare("docs", comment: "Docs")]));
+            Live(shares: [SmbShare("media", users: ["@users", "bob"]), SmbShare("docs", comment: "Docs")]));
         Assert.Equal([PlanAction.Create, PlanAction.Nop, PlanAction.Modify], plan.Items.Select(i => i.Action));
         Assert.Equal(new PropertyChange("read_only", "no", "yes"), Assert.Single(plan.Items[2].Changes));
         Assert.All(plan.Items, i => Assert.Empty(i.Commands));
@@ -241,7 +241,7 @@ public sealed class PlanBuilderTests
     [Fact]
     public void Share_names_match_ignoring_case_and_the_case_is_corrected()
     {
-        var item = Assert.Single(PlanBuilder.Build(Desired(shares: [Share("Media")]), Live(shares: [LiveShare("media")])).Items);
+        var item = Assert.Single(PlanBuilder.Build(Desired(shares: [Share("Media")]), Live(shares: [SmbShare("media")])).Items);
         Assert.Equal(PlanAction.Modify, item.Action);
         Assert.Equal(new PropertyChange("name", "media", "Media"), Assert.Single(item.Changes));
     }
@@ -249,7 +249,7 @@ public sealed class PlanBuilderTests
     [Fact]
     public void Undeclared_share_is_unmanaged_without_prune_shares()
     {
-        var plan = PlanBuilder.Build(Desired(), Live(shares: [LiveShare("old")]));
+        var plan = PlanBuilder.Build(Desired(), Live(shares: [SmbShare("old")]));
         Assert.Empty(plan.Items);
         Assert.Equal("old", Assert.Single(plan.Unmanaged).Name);
     }
@@ -257,14 +257,14 @@ public sealed class PlanBuilderTests
     [Fact]
     public void Undeclared_idle_share_is_deleted_with_prune_shares()
     {
-        var item = Assert.Single(PlanBuilder.Build(Desired(pruneShares: true), Live(shares: [LiveShare("old")])).Items);
+        var item = Assert.Single(PlanBuilder.Build(Desired(pruneShares: true), Live(shares: [SmbShare("old")])).Items);
         Assert.Equal((PlanAction.Delete, PlanRisk.Low), (item.Action, item.Risk));
     }
 
     [Fact]
     public void Share_with_active_connections_is_blocked_matching_case_insensitively()
     {
-        var item = Assert.Single(PlanBuilder.Build(Desired(pruneShares: true), Live(shares: [LiveShare("Old")], active: ["OLD"])).Items);
+        var item = Assert.Single(PlanBuilder.Build(Desired(pruneShares: true), Live(shares: [SmbShare("Old")], active: ["OLD"])).Items);
         Assert.Equal((PlanAction.Blocked, PlanRisk.High, false), (item.Action, item.Risk, item.RequiresApproval));
         Assert.Contains("active SMB connections", item.Reason);
     }
@@ -273,7 +273,7 @@ public sealed class PlanBuilderTests
     public void Failed_smbstatus_blocks_share_removal_but_not_creation()
     {
         var plan = PlanBuilder.Build(Desired(shares: [Share("new")], pruneShares: true),
-            Live(shares: [LiveShare("old")], failures: [ProbeFailure.SmbStatus("timed out after 10s")]));
+            Live(shares: [SmbShare("old")], failures: [ProbeFailure.SmbStatus("timed out after 10s")]));
         Assert.Equal(PlanAction.Create, Only(plan, "share:new").Action);
         var old = Only(plan, "share:old");
         Assert.Equal(PlanAction.Blocked, old.Action);

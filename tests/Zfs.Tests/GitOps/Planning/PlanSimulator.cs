@@ -113,7 +113,7 @@ internal static class PlanSimulator
         }
     }
 
-    private static void ApplyShare(PlanItem item, List<LiveShare> shares)
+    private static void ApplyShare(PlanItem item, List<SmbShare> shares)
     {
         var index = shares.FindIndex(s => string.Equals(s.Name, item.Name, StringComparison.OrdinalIgnoreCase));
         if (item.Action == PlanAction.Delete)
@@ -122,7 +122,7 @@ internal static class PlanSimulator
             return;
         }
 
-        var share = index >= 0 ? shares[index] : new LiveShare(item.Name, "", false, [], "", false);
+        var share = index >= 0 ? shares[index] : new SmbShare(item.Name, "", false, [], "", false);
         foreach (var change in item.Changes)
         {
             var to = change.To ?? "";
