@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Alerts;
-
 namespace DPlaneOS.Gateway.Alerts;
 
 /// <summary>

@@ -1,7 +1,5 @@
-using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Delivery;
 using DPlaneOS.Actors.Alerts.Smtp;
-using DPlaneOS.Actors.Events;
 using MimeKit;
 
 namespace DPlaneOS.Gateway.Alerts;

@@ -1,7 +1,5 @@
-using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Delivery;
 using DPlaneOS.Actors.Alerts.Webhooks;
-using DPlaneOS.Actors.Events;
 
 namespace DPlaneOS.Gateway.Alerts;
 

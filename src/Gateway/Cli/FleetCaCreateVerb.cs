@@ -10,22 +10,18 @@ namespace DPlaneOS.Gateway.Cli;
 /// </summary>
 public static class FleetCaCreateVerb
 {
-    public const int Ok = 0;
-    public const int Refused = 1;
-    public const int BadArguments = 2;
-
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, TimeProvider time)
     {
         var options = VerbOptions.Parse(args, ["--out"], [], out var parseError);
         if (options is null)
         {
             error.WriteLine($"dplaned: fleet ca create: {parseError}");
-            return BadArguments;
+            return VerbExit.BadInput;
         }
         if (options.Value("--out") is not { } outDir)
         {
             error.WriteLine("dplaned: fleet ca create: --out DIR is required");
-            return BadArguments;
+            return VerbExit.BadInput;
         }
         var directory = Path.GetFullPath(outDir);
         try
@@ -35,12 +31,12 @@ public static class FleetCaCreateVerb
             output.WriteLine($"dplaned: fleet CA written: {Path.Combine(directory, FleetCertificateAuthority.CertificateFileName)} (certificate; every node's DPlaneOS:Fleet:CaPath)");
             output.WriteLine($"dplaned: fleet CA key written: {Path.Combine(directory, FleetCertificateAuthority.KeyFileName)} (mode 0600; keep it off the appliances)");
             output.WriteLine($"dplaned: {certificate.Subject}, valid until {certificate.NotAfter.ToUniversalTime():u}, SHA-256 {FleetCertificateAuthority.Fingerprint(certificate)}");
-            return Ok;
+            return VerbExit.Ok;
         }
         catch (FleetCertificateException refused)
         {
             error.WriteLine($"dplaned: {refused.Message}");
-            return Refused;
+            return VerbExit.Refused;
         }
     }
 }

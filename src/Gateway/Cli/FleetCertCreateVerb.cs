@@ -1,4 +1,3 @@
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Fleet.Certificates;
 
 namespace DPlaneOS.Gateway.Cli;
@@ -13,10 +12,6 @@ namespace DPlaneOS.Gateway.Cli;
 /// </summary>
 public static class FleetCertCreateVerb
 {
-    public const int Ok = 0;
-    public const int Refused = 1;
-    public const int BadArguments = 2;
-
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, TimeProvider time)
     {
         var options = VerbOptions.Parse(args, ["--ca", "--node", "--out", "--role", "--password-file"], ["--host"], out var parseError);
@@ -59,18 +54,18 @@ public static class FleetCertCreateVerb
             output.WriteLine($"dplaned: {outPath} written (PKCS#12, mode 0600, {(password is null ? "no password" : "password from " + options.Value("--password-file"))}): key, certificate and fleet CA certificate");
             output.WriteLine($"dplaned: {issued.Subject}, role {FleetRoles.Name(role)}, names {names}, valid until {issued.NotAfter.ToUniversalTime():u}");
             output.WriteLine($"dplaned: signed by {authority.Certificate.Subject}, SHA-256 {FleetCertificateAuthority.Fingerprint(authority.Certificate)}");
-            return Ok;
+            return VerbExit.Ok;
         }
         catch (FleetCertificateException refused)
         {
             error.WriteLine($"dplaned: {refused.Message}");
-            return Refused;
+            return VerbExit.Refused;
         }
     }
 
     private static int Bad(TextWriter error, string message)
     {
         error.WriteLine($"dplaned: fleet cert create: {message}");
-        return BadArguments;
+        return VerbExit.BadInput;
     }
 }

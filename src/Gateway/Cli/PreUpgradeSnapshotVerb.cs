@@ -1,4 +1,3 @@
-using DPlaneOS.Zfs;
 using DPlaneOS.Zfs.Host;
 using DPlaneOS.Zfs.Snapshots;
 
@@ -15,10 +14,6 @@ namespace DPlaneOS.Gateway.Cli;
 /// </summary>
 public static class PreUpgradeSnapshotVerb
 {
-    public const int Ok = 0;
-    public const int SnapshotFailed = 1;
-    public const int BadSettings = 2;
-
     public static async Task<int> RunAsync(CommandLine commandLine, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         DPlaneOSOptions options;
@@ -32,14 +27,14 @@ public static class PreUpgradeSnapshotVerb
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or IOException)
         {
             await error.WriteLineAsync($"dplaned: cannot read the settings: {ex.Message}");
-            return BadSettings;
+            return VerbExit.BadInput;
         }
 
         var snapshots = options.Snapshots;
         if (SettingsError(snapshots) is { } settingsError)
         {
             await error.WriteLineAsync($"dplaned: {settingsError}");
-            return BadSettings;
+            return VerbExit.BadInput;
         }
 
         var runner = new CommandRunner();
@@ -69,12 +64,12 @@ public static class PreUpgradeSnapshotVerb
         if (run.Error is not null)
         {
             await error.WriteLineAsync($"dplaned: no pre-upgrade snapshot taken: {run.Error}");
-            return SnapshotFailed;
+            return VerbExit.Refused;
         }
         if (run.Pools.Count == 0)
         {
             await output.WriteLineAsync("dplaned: no pools imported; no pre-upgrade snapshot needed");
-            return Ok;
+            return VerbExit.Ok;
         }
         foreach (var pool in run.Pools)
         {
@@ -92,8 +87,8 @@ public static class PreUpgradeSnapshotVerb
         if (!run.AllTaken)
         {
             await error.WriteLineAsync($"dplaned: pre-upgrade snapshot failed for {run.Pools.Count(p => !p.Taken)} of {run.Pools.Count} pools");
-            return SnapshotFailed;
+            return VerbExit.Refused;
         }
-        return Ok;
+        return VerbExit.Ok;
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using DPlaneOS.Actors.Alerts;
 
 namespace DPlaneOS.Gateway.Routes;
 

@@ -1,4 +1,3 @@
-using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Smtp;
 using DPlaneOS.Actors.Alerts.Webhooks;
 using DPlaneOS.Gateway.Alerts;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using DPlaneOS.Actors.Audit;
-using DPlaneOS.Actors.Node;
 
 namespace DPlaneOS.Gateway.Routes;
 

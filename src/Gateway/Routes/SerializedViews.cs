@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace DPlaneOS.Gateway.Routes;
 

@@ -1,8 +1,5 @@
 using System.Text.Encodings.Web;
-using DPlaneOS.Actors.Node;
 using DPlaneOS.Actors.Support;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace DPlaneOS.Gateway.Routes;
 

@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Node;
-
 namespace DPlaneOS.Gateway.Routes;
 
 public static class SystemRoutes

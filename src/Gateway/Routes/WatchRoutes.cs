@@ -3,6 +3,7 @@ using DPlaneOS.Zfs.Watch;
 
 namespace DPlaneOS.Gateway.Routes;
 
+/// <summary>/api/monitoring: the file watcher's inotify report, served from <see cref="FileWatchActor"/>'s cached view.</summary>
 public static class WatchRoutes
 {
     public static IEndpointRouteBuilder MapWatchRoutes(this IEndpointRouteBuilder routes)

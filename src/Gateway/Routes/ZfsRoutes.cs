@@ -1,10 +1,7 @@
 using DPlaneOS.Actors.Storage.Capacity;
 using DPlaneOS.Actors.Storage.Health;
-using DPlaneOS.Zfs;
 using DPlaneOS.Zfs.Capacity;
 using DPlaneOS.Zfs.Health;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace DPlaneOS.Gateway.Routes;
 

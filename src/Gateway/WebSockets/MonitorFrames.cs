@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
-using DPlaneOS.Actors.Alerts;
-using DPlaneOS.Actors.Events;
 
 namespace DPlaneOS.Gateway.WebSockets;
 

@@ -1,7 +1,3 @@
-using DPlaneOS.Actors.Alerts;
-using DPlaneOS.Actors.Events;
-using DPlaneOS.Actors.Node;
-
 namespace DPlaneOS.Gateway.WebSockets;
 
 /// <summary>What one WebSocket client asked for: <c>?types=</c> patterns and <c>?nodes=</c> names (null: every node).</summary>

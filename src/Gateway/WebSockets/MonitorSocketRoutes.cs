@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Events;
-
 namespace DPlaneOS.Gateway.WebSockets;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using DPlaneOS.Actors.Alerts;
-using DPlaneOS.Actors.Events;
 using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 
 namespace DPlaneOS.Gateway.WebSockets;
