@@ -6,18 +6,6 @@ using static DPlaneOS.Actors.GitOps.GitOpsActor.Protocol;
 
 namespace DPlaneOS.Actors.GitOps;
 
-/// <summary>What one computation of a plan gave: a plan over the host as read, or why there is none.</summary>
-public abstract record PlanOutcome
-{
-    private PlanOutcome()
-    {
-    }
-
-    public sealed record Planned(DesiredState Desired, LiveState Live, Plan Plan, DateTimeOffset At) : PlanOutcome;
-
-    public sealed record NotUsable(StateNotUsable Problem, DateTimeOffset At) : PlanOutcome;
-}
-
 /// <summary>
 /// What the GitOps actor decides on (<see cref="GitOpsState.Decide"/>). A request is decided once a plan
 /// computed after it arrived is there (<see cref="PlanComputed"/> comes first, then each request of the round
