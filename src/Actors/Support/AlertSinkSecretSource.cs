@@ -1,6 +1,7 @@
 using DPlaneOS.Actors.Alerts;
 using DPlaneOS.Actors.Alerts.Smtp;
 using DPlaneOS.Actors.Alerts.Webhooks;
+using DPlaneOS.Actors.Hosting;
 
 namespace DPlaneOS.Actors.Support;
 
@@ -11,14 +12,12 @@ namespace DPlaneOS.Actors.Support;
 /// </summary>
 public sealed class AlertSinkSecretSource(IRequiredActor<WebhooksActor> webhooks, IRequiredActor<SmtpNotifierActor> smtp) : ISecretSource
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
-
     public async ValueTask<IReadOnlyList<SecretValue>> GetSecretsAsync(CancellationToken cancellationToken)
     {
         var secrets = new List<SecretValue>();
         foreach (var sink in new[] { webhooks.ActorRef, smtp.ActorRef })
         {
-            var stored = await sink.Ask<StoredSecrets>(GetStoredSecrets.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
+            var stored = await sink.Ask<StoredSecrets>(GetStoredSecrets.Instance, ActorQuestions.Timeout, cancellationToken).ConfigureAwait(false);
             secrets.AddRange(stored.Secrets.Select(s => SecretValue.FromText(s.Label, s.Value)));
         }
         return secrets;

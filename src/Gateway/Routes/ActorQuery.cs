@@ -1,10 +1,12 @@
+using DPlaneOS.Actors.Hosting;
+
 namespace DPlaneOS.Gateway.Routes;
 
 /// <summary>How routes ask actors: one timeout, and the read routes' one shape (ask for a view, answer 200 with it).</summary>
 internal static class ActorQuery
 {
-    /// <summary>Long enough for a busy actor, short enough that a restarting one becomes a 503 (see ActorTimeoutProblemHandler).</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    /// <summary><see cref="ActorQuestions.Timeout"/>: a restarting actor becomes a 503 (see ActorTimeoutProblemHandler).</summary>
+    public static readonly TimeSpan Timeout = ActorQuestions.Timeout;
 
     /// <summary>
     /// <c>GET pattern</c>: asks <typeparamref name="TActor"/> (waiting for its registration, as storage actors
@@ -22,6 +24,6 @@ internal static class ActorQuery
                 cache.Json(await AskAsync<TActor, TView>(actor, question, ct), view => view))
             .Produces<TView>();
 
-    public static async Task<TReply> AskAsync<TActor, TReply>(IRequiredActor<TActor> actor, object question, CancellationToken ct, TimeSpan? timeout = null) =>
-        await (await actor.GetAsync(ct)).Ask<TReply>(question, timeout ?? Timeout, ct);
+    public static Task<TReply> AskAsync<TActor, TReply>(IRequiredActor<TActor> actor, object question, CancellationToken ct, TimeSpan? timeout = null) =>
+        actor.AskAsync<TActor, TReply>(question, ct, timeout);
 }

@@ -1,4 +1,5 @@
 using DPlaneOS.Actors.Audit;
+using DPlaneOS.Actors.Hosting;
 
 namespace DPlaneOS.Actors.Support.Sections;
 
@@ -9,14 +10,13 @@ namespace DPlaneOS.Actors.Support.Sections;
 public sealed class AuditBundleSection(ActorSystem system, IRequiredActor<AuditLog> audit, DataDirectory dataDir, NodeIdentity node) : IBundleSection
 {
     public const int RecordsKept = 500;
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
     public string Name => "audit";
 
     public async IAsyncEnumerable<BundleEntry> EntriesAsync(
         BundleContext context, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var head = await audit.ActorRef.Ask<AuditLog.Protocol.Head>(AuditLog.Protocol.GetHead.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
+        var head = await audit.AskAsync<AuditLog, AuditLog.Protocol.Head>(AuditLog.Protocol.GetHead.Instance, cancellationToken).ConfigureAwait(false);
         var last = head.Last.Sequence;
         yield return BundleEntries.Json("audit/records.json", context.Json, async ct =>
             await AuditSetup.Reader(system, node).ReadAsync(Math.Max(1, last - RecordsKept + 1), last, ct).ConfigureAwait(false));

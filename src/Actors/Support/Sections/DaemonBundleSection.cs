@@ -19,8 +19,6 @@ public sealed class DaemonBundleSection(
     IRequiredActor<ZfsHealthActor> health,
     IRequiredActor<CapacityGuardian> capacityGuardian) : IBundleSection
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
-
     public string Name => "daemon";
 
     public static string Version { get; } =
@@ -36,11 +34,11 @@ public sealed class DaemonBundleSection(
         yield return BundleEntries.Json("daemon/config.json", context.Json, _ =>
             Task.FromResult<object?>(SecretSettings.Masked(JsonSerializer.SerializeToNode(options, context.Json))));
         yield return BundleEntries.Json("daemon/starts.json", context.Json, async ct =>
-            await lifecycle.ActorRef.Ask<NodeLifecycleActor.Protocol.Starts>(NodeLifecycleActor.Protocol.GetStarts.Instance, AskTimeout, ct).ConfigureAwait(false));
+            await lifecycle.AskAsync<NodeLifecycleActor, NodeLifecycleActor.Protocol.Starts>(NodeLifecycleActor.Protocol.GetStarts.Instance, ct).ConfigureAwait(false));
         yield return BundleEntries.Json("daemon/zfs-view.json", context.Json, async ct =>
         {
-            var view = await (await health.GetAsync(ct).ConfigureAwait(false)).Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, ct).ConfigureAwait(false);
-            var capacity = await (await capacityGuardian.GetAsync(ct).ConfigureAwait(false)).Ask<CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, AskTimeout, ct).ConfigureAwait(false);
+            var view = await health.AskAsync<ZfsHealthActor, ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, ct).ConfigureAwait(false);
+            var capacity = await capacityGuardian.AskAsync<CapacityGuardian, CapacityReport>(CapacityGuardian.Protocol.GetReport.Instance, ct).ConfigureAwait(false);
             return new { health = view.Health, capacity, iostat = view.Iostat, events = view.Events };
         });
     }

@@ -1,3 +1,4 @@
+using DPlaneOS.Actors.Hosting;
 using DPlaneOS.Actors.Storage.Health;
 using DPlaneOS.Zfs.Health;
 using DPlaneOS.Zfs.Host;
@@ -12,15 +13,13 @@ namespace DPlaneOS.Actors.Support.Sections;
 public sealed class SmartBundleSection(
     IRequiredActor<ZfsHealthActor> health, [FromKeyedServices(SupportBundleServices.RunnerKey)] ICommandRunner runner, HostTools tools, DPlaneOSOptions options) : IBundleSection
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
-
     public string Name => "smart";
 
     public async IAsyncEnumerable<BundleEntry> EntriesAsync(
         BundleContext context, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return BundleEntries.Command(runner, "smart/scan.json", [tools.Smartctl, "--json", "--scan"], options.SupportBundle.CommandTimeout);
-        var view = await (await health.GetAsync(cancellationToken).ConfigureAwait(false)).Ask<ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
+        var view = await health.AskAsync<ZfsHealthActor, ZfsHealthView>(ZfsHealthActor.Protocol.GetView.Instance, cancellationToken).ConfigureAwait(false);
         foreach (var device in view.DevicePaths.Order(StringComparer.Ordinal))
         {
             // Only block devices under /dev reach smartctl (the read model resolved them so).
