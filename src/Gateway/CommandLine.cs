@@ -3,7 +3,8 @@ namespace DPlaneOS.Gateway;
 /// <summary>
 /// <c>dplaned [--urls URL] [--data-dir DIR] [--config FILE]</c> runs the daemon;
 /// <c>dplaned snapshot pre-upgrade [--data-dir DIR] [--config FILE]</c> runs one verb and exits;
-/// the <c>fleet</c> verbs read no settings and take their own options (<see cref="VerbArguments"/>).
+/// the <c>fleet</c> verbs read no settings and take their own options (<see cref="VerbArguments"/>); the <c>token</c>
+/// verbs take their own options and read the settings for the data dir.
 /// Parsed strictly: a typo in a storage daemon's command line should stop it, not be ignored.
 /// </summary>
 public sealed record CommandLine(string? Urls, string? DataDir, string? ConfigFile, IReadOnlyList<string> Verb)
@@ -16,10 +17,19 @@ public sealed record CommandLine(string? Urls, string? DataDir, string? ConfigFi
         "       dplaned fleet ca create --out DIR\n" +
         "         a new fleet CA: DIR/ca.crt (for every node) and DIR/ca.key (mode 0600)\n" +
         "       dplaned fleet cert create --ca DIR --node NAME --out FILE [--role node|subscriber] [--host H]... [--password-file F]\n" +
-        "         a certificate signed by the fleet CA, as PKCS#12 (mode 0600); exit 0 written, 1 refused, 2 bad arguments";
+        "         a certificate signed by the fleet CA, as PKCS#12 (mode 0600); exit 0 written, 1 refused, 2 bad arguments\n" +
+        "       dplaned token create --name NAME --role read|operator|admin [--expires DATE] [--data-dir DIR] [--config FILE]\n" +
+        "         a new API token, printed once; the running daemon accepts it within a second\n" +
+        "       dplaned token list [--data-dir DIR] [--config FILE]\n" +
+        "       dplaned token revoke NAME [--data-dir DIR] [--config FILE]\n" +
+        "         exit 0 done, 1 refused (name taken, no such token, the last admin token), 2 bad arguments";
+
+    /// <summary>Verbs with their own options that also read the daemon's settings: --data-dir and --config may come before the verb.</summary>
+    public static readonly IReadOnlyList<IReadOnlyList<string>> TokenVerbs = [["token", "create"], ["token", "list"], ["token", "revoke"]];
 
     /// <summary>Verbs that parse their own options: everything after the verb is theirs, in <see cref="VerbArguments"/>.</summary>
-    public static readonly IReadOnlyList<IReadOnlyList<string>> OwnArgumentVerbs = [["fleet", "ca", "create"], ["fleet", "cert", "create"]];
+    public static readonly IReadOnlyList<IReadOnlyList<string>> OwnArgumentVerbs =
+        [["fleet", "ca", "create"], ["fleet", "cert", "create"], .. TokenVerbs];
 
     /// <summary>The verbs that run instead of the daemon.</summary>
     public static readonly IReadOnlyList<IReadOnlyList<string>> Verbs = [["snapshot", "pre-upgrade"], .. OwnArgumentVerbs];
@@ -66,7 +76,10 @@ public sealed record CommandLine(string? Urls, string? DataDir, string? ConfigFi
                 if (OwnArgumentVerbs.Any(known => known.SequenceEqual(verb)))
                 {
                     var own = args.Skip(i + 1).ToList();
-                    var given = urls is not null ? "--urls" : dataDir is not null ? "--data-dir" : config is not null ? "--config" : null;
+                    var readsSettings = TokenVerbs.Any(known => known.SequenceEqual(verb));
+                    var given = urls is not null ? "--urls"
+                        : readsSettings ? null
+                        : dataDir is not null ? "--data-dir" : config is not null ? "--config" : null;
                     if (given is not null) error = $"{given} does not apply to '{string.Join(' ', verb)}'";
                     return new CommandLine(urls, dataDir, config, verb) { VerbArguments = own };
                 }

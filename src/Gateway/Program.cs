@@ -43,6 +43,8 @@ public class Program
             return FleetCaCreateVerb.Run(commandLine.VerbArguments, Console.Out, Console.Error, TimeProvider.System);
         if (commandLine.IsVerb("fleet", "cert", "create"))
             return FleetCertCreateVerb.Run(commandLine.VerbArguments, Console.Out, Console.Error, TimeProvider.System);
+        if (commandLine.Verb is ["token", _])
+            return TokenVerb.Run(commandLine, Console.Out, Console.Error, TimeProvider.System);
 
         WebApplication app;
         try
@@ -129,8 +131,12 @@ public class Program
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
+        // Every route but those marked AllowAnonymous: a token, and the role the route needs (TokenRoleRequirement).
+        var tokenPolicy = new AuthorizationPolicyBuilder(ApiTokenAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser().AddRequirements(new TokenRoleRequirement()).Build();
+        builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(tokenPolicy).SetDefaultPolicy(tokenPolicy);
+        builder.Services.AddSingleton<IAuthorizationHandler, TokenRoleRequirement>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, TokenRoleForbiddenHandler>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ActorTimeoutProblemHandler>();
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -157,6 +163,7 @@ public class Program
         app.MapHealthRoutes();
         app.MapZfsRoutes();
         app.MapSystemRoutes();
+        app.MapTokenRoutes();
         app.MapFleetRoutes();
         app.MapAuditRoutes();
         app.MapSupportBundleRoutes();
@@ -175,6 +182,7 @@ public class Program
         if (app.Configuration.GetSection($"{DPlaneOSOptions.Section}:Cluster").Exists())
             log.LogWarning("The settings {Section}:Cluster:* are ignored: this version has no fleet, so the node runs on its own and " +
                            "opens no port but its HTTP one; fleet settings arrive with the fleet", DPlaneOSOptions.Section);
+        tokens.ReloadFailed += problem => log.LogError("The API token file changed and cannot be used; the tokens read before stay in force: {Problem}", problem);
         if (tokens.CreatedAdminToken)
             log.LogWarning("Created the admin API token; its clear text is in {TokenFile} (mode 0600), read it once and keep it safe",
                 Path.Combine(options.DataDir, ApiTokenStore.ClearTokenFileName));

@@ -79,7 +79,7 @@ public sealed class ApiTokenFileTests
         Assert.Equal("root:x:0:0\n", File.ReadAllText(victim));
         Assert.Null(new FileInfo(clear).LinkTarget);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(clear));
-        Assert.Equal("admin", store.Authenticate(File.ReadAllText(clear).Trim()));
+        Assert.Equal("admin", store.Authenticate(File.ReadAllText(clear).Trim())?.Name);
     }
 
     [Fact]
@@ -95,9 +95,9 @@ public sealed class ApiTokenFileTests
 
         Assert.Equal("keep me\n", File.ReadAllText(victim));
         Assert.False(File.Exists(temp) || new FileInfo(temp).LinkTarget is not null, "the temporary path is left behind");
-        Assert.Equal("admin", store.Authenticate(File.ReadAllText(Path.Combine(dataDir, ApiTokenStore.ClearTokenFileName)).Trim()));
+        Assert.Equal("admin", store.Authenticate(File.ReadAllText(Path.Combine(dataDir, ApiTokenStore.ClearTokenFileName)).Trim())?.Name);
         // The hash file is a real, complete file the next start reads.
-        Assert.Equal("admin", ApiTokenStore.OpenOrCreate(dataDir).Authenticate(File.ReadAllText(Path.Combine(dataDir, ApiTokenStore.ClearTokenFileName)).Trim()));
+        Assert.Equal("admin", ApiTokenStore.OpenOrCreate(dataDir).Authenticate(File.ReadAllText(Path.Combine(dataDir, ApiTokenStore.ClearTokenFileName)).Trim())?.Name);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class ApiTokenFileTests
         Assert.NotEqual(oldToken, newToken);
         // Written in place, the old file would now read the new token (or a torn one); renamed over, it is untouched.
         Assert.Equal(oldToken, new StreamReader(oldFile).ReadToEnd());
-        Assert.Equal("admin", store.Authenticate(newToken.Trim()));
+        Assert.Equal("admin", store.Authenticate(newToken.Trim())?.Name);
         Assert.Null(store.Authenticate(oldToken.Trim()));
         Assert.Equal([ApiTokenStore.ClearTokenFileName, ApiTokenStore.HashFileName],
             Directory.GetFiles(dataDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));

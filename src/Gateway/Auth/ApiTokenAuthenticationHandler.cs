@@ -18,15 +18,18 @@ public sealed class ApiTokenAuthenticationHandler(
 {
     public const string SchemeName = "ApiToken";
 
+    /// <summary>The claim that holds the token's <see cref="TokenRole"/>, by its name.</summary>
+    public const string RoleClaim = "dplaneos:role";
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = PresentedToken();
         if (presented is null) return Task.FromResult(AuthenticateResult.NoResult());
 
-        var name = tokens.Authenticate(presented);
-        if (name is null) return Task.FromResult(AuthenticateResult.Fail("invalid token"));
+        var token = tokens.Authenticate(presented);
+        if (token is null) return Task.FromResult(AuthenticateResult.Fail("invalid token"));
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, token.Name), new Claim(RoleClaim, token.Role.Name())], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
@@ -35,7 +38,7 @@ public sealed class ApiTokenAuthenticationHandler(
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure;
         var detail = failure is null
             ? "This route needs 'Authorization: Bearer <token>'. The admin token was written to <data-dir>/api-token at first start."
-            : "The bearer token is not valid.";
+            : "The bearer token is not valid (unknown, revoked or expired).";
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await Results.Problem(new ProblemDetails

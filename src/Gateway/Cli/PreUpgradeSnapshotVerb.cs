@@ -16,19 +16,8 @@ public static class PreUpgradeSnapshotVerb
 {
     public static async Task<int> RunAsync(CommandLine commandLine, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        DPlaneOSOptions options;
-        try
-        {
-            var configuration = new ConfigurationBuilder()
-                .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
-            Program.AddCommandLineConfiguration(configuration, commandLine);
-            options = configuration.Build().GetSection(DPlaneOSOptions.Section).Get<DPlaneOSOptions>() ?? new DPlaneOSOptions();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or IOException)
-        {
-            await error.WriteLineAsync($"dplaned: cannot read the settings: {ex.Message}");
-            return VerbExit.BadInput;
-        }
+        var options = VerbSettings.Read(commandLine, error);
+        if (options is null) return VerbExit.BadInput;
 
         var snapshots = options.Snapshots;
         if (SettingsError(snapshots) is { } settingsError)

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using DPlaneOS.Gateway.Auth;
 
 namespace DPlaneOS.Gateway.Routes;
 
@@ -15,6 +16,7 @@ public static class ActiveAlertRoutes
             .WithSummary("Active warning and critical conditions, oldest first: key (type|subject), severity, first seen, " +
                          "whether and when it was last notified, and the data of its newest event.");
         routes.MapPost("/api/alerts/acknowledge", AcknowledgeAsync)
+            .RequireTokenRole(TokenRole.Operator)
             .WithTags("Alerts")
             .Produces<AlertRouter.Protocol.Acknowledged>()
             .ProducesValidationProblem()

@@ -1,6 +1,7 @@
 using DPlaneOS.Actors.Alerts.Smtp;
 using DPlaneOS.Actors.Alerts.Webhooks;
 using DPlaneOS.Gateway.Alerts;
+using DPlaneOS.Gateway.Auth;
 
 namespace DPlaneOS.Gateway.Routes;
 
@@ -67,6 +68,7 @@ public static class AlertSinkRoutes
         alerts.MapPost("/webhooks/{id:int}/test", async (int id, IRequiredActor<WebhooksActor> webhooks, DPlaneOSOptions options, CancellationToken ct) =>
                 ToResult(await webhooks.ActorRef.Ask<SinkReply>(new WebhooksActor.Protocol.Test(id),
                     options.AlertDelivery.Webhooks.AttemptTimeout + ActorQuery.Timeout, ct)))
+            .RequireTokenRole(TokenRole.Operator)
             .Produces<TestDelivery>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Delivers a signed webhook.test notification now, once: {delivered, status, latencyMs, error}.");
@@ -91,6 +93,7 @@ public static class AlertSinkRoutes
 
         alerts.MapPost("/smtp/test", async (IRequiredActor<SmtpNotifierActor> smtp, DPlaneOSOptions options, CancellationToken ct) =>
                 ToResult(await smtp.ActorRef.Ask<SinkReply>(SmtpNotifierActor.Protocol.Test.Instance, options.AlertDelivery.Smtp.Timeout + ActorQuery.Timeout, ct)))
+            .RequireTokenRole(TokenRole.Operator)
             .Produces<TestDelivery>()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Sends a test e-mail now, once, with the stored settings: {delivered, status, latencyMs, error}.");

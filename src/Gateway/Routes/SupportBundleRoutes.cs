@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using DPlaneOS.Actors.Support;
+using DPlaneOS.Gateway.Auth;
 
 namespace DPlaneOS.Gateway.Routes;
 
@@ -12,6 +13,7 @@ public static class SupportBundleRoutes
     public static IEndpointRouteBuilder MapSupportBundleRoutes(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/system/support-bundle", WriteBundleAsync)
+            .RequireTokenRole(TokenRole.Operator)
             .WithTags("System")
             .Produces(StatusCodes.Status200OK, contentType: "application/gzip")
             .ProducesProblem(StatusCodes.Status409Conflict)
