@@ -18,8 +18,14 @@ configuration=${CONFIGURATION:-Release}
 source "$repo/scripts/lab/common.sh"
 
 install_packages() {
-  ensure_packages zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl jq procps psmisc
+  ensure_packages zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl jq procps psmisc nodejs npm
   command -v dotnet >/dev/null || { log "dotnet SDK not found"; exit 1; }
+  # Verifiers nobody here wrote, at the versions their lock files pin.
+  log "installing the npm test tools (tests/tools)"
+  local tool
+  for tool in "$repo"/tests/tools/*/package-lock.json; do
+    (cd "$(dirname "$tool")" && npm ci --no-audit --no-fund --loglevel=error) || { log "npm ci failed in $(dirname "$tool")"; exit 1; }
+  done
 }
 
 # Components started here, stopped in reverse order on exit.

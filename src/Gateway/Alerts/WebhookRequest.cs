@@ -56,6 +56,7 @@ public static class WebhookRequest
             if (secret.Value!.Length is < MinSecretLength or > MaxSecretLength)
                 fields.Error("secret", $"must be {MinSecretLength} to {MaxSecretLength} characters");
             if (RequestFields.HasControlCharacters(secret.Value)) fields.Error("secret", "must not contain control characters");
+            if (StandardWebhookSignature.FormProblem(secret.Value) is { } form) fields.Error("secret", form);
         }
 
         errors = fields.Errors;

@@ -40,7 +40,13 @@ public sealed class HttpWebhookSender(HttpClient client, TimeSpan attemptTimeout
         request.Headers.Add(WebhookSignature.DeliveryHeader, message.Id);
         request.Headers.Add(WebhookSignature.EventHeader, message.Type);
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (webhook.Secret is { } secret) request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Compute(secret, timestamp, body));
+        request.Headers.Add(StandardWebhookSignature.IdHeader, message.Id);
+        request.Headers.Add(StandardWebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (webhook.Secret is { } secret)
+        {
+            request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Compute(secret, timestamp, body));
+            request.Headers.Add(StandardWebhookSignature.SignatureHeader, StandardWebhookSignature.Compute(secret, message.Id, timestamp, body));
+        }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(attemptTimeout);
