@@ -173,6 +173,7 @@ public class Program
         app.MapGitOpsRoutes();
         app.MapHeartbeatRoutes();
         app.MapActiveAlertRoutes();
+        app.MapSilenceRoutes();
         app.MapMonitorSocketRoutes();
 
         var tokens = app.Services.GetRequiredService<ApiTokenStore>();

@@ -38,6 +38,17 @@ public sealed record AlertNotified(AlertNotification Notification) : IAlertRecor
     public string Key => Notification.Key;
 }
 
-/// <summary>Every active condition, so recovery does not replay the whole history.</summary>
+/// <summary>A change to the router's silences, journalled like its decisions.</summary>
+public interface ISilenceRecord : IPersistedEvent;
+
+[PersistedAs("alerts.silence-created.v1")]
+public sealed record SilenceCreated(AlertSilence Silence) : ISilenceRecord;
+
+/// <summary>Someone ended a silence before its time (<c>DELETE /api/alerts/silences/{id}</c>).</summary>
+[PersistedAs("alerts.silence-expired.v1")]
+public sealed record SilenceExpired(string Id, string By, DateTimeOffset At) : ISilenceRecord;
+
+/// <summary>Every active condition and silence, so recovery does not replay the whole history.</summary>
+/// <param name="Silences">Null in snapshots written before silences existed.</param>
 [PersistedAs("alerts.router-snapshot.v1")]
-public sealed record AlertRouterSnapshot(IReadOnlyList<AlertCondition> Conditions) : IPersistedEvent;
+public sealed record AlertRouterSnapshot(IReadOnlyList<AlertCondition> Conditions, IReadOnlyList<AlertSilence>? Silences = null) : IPersistedEvent;

@@ -30,10 +30,11 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
 
         Recover<SnapshotOffer>(offer => _state = AlertRouterState.FromSnapshot((AlertRouterSnapshot)offer.Snapshot));
         Recover<IAlertRecord>(record => _state = _state.Apply(record));
+        Recover<ISilenceRecord>(record => _state = _state.Apply(record));
         Recover<RecoveryCompleted>(_ =>
         {
-            foreach (var key in _state.Conditions.Keys) ArmTimer(key);
-            _log.Info("Alert router recovered {0} active conditions", _state.Conditions.Count);
+            ArmEveryTimer();
+            _log.Info("Alert router recovered {0} active conditions and {1} silences", _state.Conditions.Count, _state.Silences.Count);
         });
 
         // Events that arrive while the journal is replayed wait in the persistent actor's stash.
@@ -42,7 +43,11 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
         Command<Protocol.ConditionDue>(due => Record(due.Key, _state.DecideDue(due.Key, Now, _timing, NewId)));
         Command<Protocol.Acknowledge>(OnAcknowledge);
         Command<Protocol.GetActiveAlerts>(_ =>
-            Sender.Tell(new Protocol.ActiveAlerts(_state.Conditions.Values.OrderBy(c => c.FirstSeen).Select(ActiveAlert.From).ToList())));
+            Sender.Tell(new Protocol.ActiveAlerts(_state.Conditions.Values.OrderBy(c => c.FirstSeen).Select(c => ActiveAlert.From(c, _state, Now)).ToList())));
+        Command<Protocol.CreateSilence>(OnCreateSilence);
+        Command<Protocol.ExpireSilence>(OnExpireSilence);
+        Command<Protocol.GetSilences>(_ => Sender.Tell(new Protocol.Silences(
+            _state.Silences.Values.Where(s => s.Until > Now).OrderBy(s => s.Starts).ThenBy(s => s.CreatedAt).ToList())));
         Command<SaveSnapshotSuccess>(saved =>
         {
             // The snapshot holds every active condition; older records and snapshots are no longer needed.
@@ -103,8 +108,46 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
             _state = _state.Apply(record);
             ArmTimer(record.Key);
             _log.Info("Alert {0} acknowledged by {1}", record.Key, record.By);
-            replyTo.Tell(new Protocol.Acknowledged(ActiveAlert.From(condition), record.By, record.At));
+            replyTo.Tell(new Protocol.Acknowledged(ActiveAlert.From(condition, _state, record.At), record.By, record.At));
         });
+    }
+
+    private void OnCreateSilence(Protocol.CreateSilence create)
+    {
+        var now = Now;
+        var silence = new AlertSilence(NewId(), create.Matchers, create.Starts ?? now, create.Until, create.Comment, create.By, now);
+        var replyTo = Sender;
+        Persist(new SilenceCreated(silence), record =>
+        {
+            _state = _state.Apply(record);
+            ArmEveryTimer();
+            _log.Info("Silence {0} by {1} from {2:O} until {3:O}: {4}", silence.Id, silence.CreatedBy, silence.Starts, silence.Until, silence.Comment);
+            replyTo.Tell(silence);
+        });
+    }
+
+    private void OnExpireSilence(Protocol.ExpireSilence expire)
+    {
+        var now = Now;
+        if (!_state.Silences.TryGetValue(expire.Id, out var silence) || silence.Until <= now)
+        {
+            Sender.Tell(new Protocol.NoSuchSilence(expire.Id));
+            return;
+        }
+        var replyTo = Sender;
+        Persist(new SilenceExpired(expire.Id, expire.By, now), record =>
+        {
+            _state = _state.Apply(record);
+            // What the silence held back is due now: the timers say so at once.
+            ArmEveryTimer();
+            _log.Info("Silence {0} expired by {1}", record.Id, record.By);
+            replyTo.Tell(_state.Silences[record.Id]);
+        });
+    }
+
+    private void ArmEveryTimer()
+    {
+        foreach (var key in _state.Conditions.Keys) ArmTimer(key);
     }
 
     private void ArmTimer(string key)
@@ -122,8 +165,11 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
 
     public static class Protocol
     {
+        /// <summary>A request from outside the actors (the routes); the alerts supervisor forwards each one to the router.</summary>
+        public interface IRequest;
+
         /// <summary>Asks for the <see cref="ActiveAlerts"/>.</summary>
-        public sealed record GetActiveAlerts
+        public sealed record GetActiveAlerts : IRequest
         {
             public static readonly GetActiveAlerts Instance = new();
         }
@@ -133,12 +179,29 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
 
         /// <summary>Takes an active condition off the list without telling anyone; answered with <see cref="Acknowledged"/> or <see cref="NotActive"/>.</summary>
         /// <param name="By">Who acknowledged it (the API token's name).</param>
-        public sealed record Acknowledge(string Key, string By);
+        public sealed record Acknowledge(string Key, string By) : IRequest;
 
         /// <param name="Alert">The condition as it was when it was acknowledged.</param>
         public sealed record Acknowledged(ActiveAlert Alert, string By, DateTimeOffset At);
 
         public sealed record NotActive(string Key);
+
+        /// <summary>Creates a silence, checked by the caller (the gateway's SilenceRequest); answered with the <see cref="AlertSilence"/>.</summary>
+        /// <param name="Starts">Null: now. A later start makes it a maintenance window.</param>
+        public sealed record CreateSilence(AlertSilenceMatchers Matchers, DateTimeOffset? Starts, DateTimeOffset Until, string Comment, string By) : IRequest;
+
+        /// <summary>Ends a silence now; answered with the <see cref="AlertSilence"/> as ended, or <see cref="NoSuchSilence"/>.</summary>
+        public sealed record ExpireSilence(string Id, string By) : IRequest;
+
+        public sealed record NoSuchSilence(string Id);
+
+        /// <summary>Asks for the <see cref="Silences"/> that run or are to come.</summary>
+        public sealed record GetSilences : IRequest
+        {
+            public static readonly GetSilences Instance = new();
+        }
+
+        public sealed record Silences(IReadOnlyList<AlertSilence> Items);
 
         /// <summary>A condition's hysteresis window or cooldown has ended.</summary>
         internal sealed record ConditionDue(string Key) : IDeadLetterSuppression;

@@ -14,14 +14,24 @@ namespace DPlaneOS.Actors.Alerts;
 /// <see cref="Decide"/> and <see cref="DecideDue"/> turn an input and the current time into records
 /// (the decisions, which the actor journals); <see cref="Apply"/> folds a record into the state.
 /// Info events are not alerts. Nothing here reads a clock: the caller passes <c>now</c>.
+/// A running <see cref="AlertSilence"/> that covers a condition moves any notice but a resolution to the end of the
+/// silence (<see cref="SilencedUntil"/>): the condition is still tracked, and one notice goes out when the silence
+/// ends if it still holds then.
 /// </summary>
 public sealed class AlertRouterState
 {
-    public static readonly AlertRouterState Empty = new(ImmutableDictionary<string, AlertCondition>.Empty);
+    public static readonly AlertRouterState Empty = new(ImmutableDictionary<string, AlertCondition>.Empty, ImmutableDictionary<string, AlertSilence>.Empty);
 
-    private AlertRouterState(ImmutableDictionary<string, AlertCondition> conditions) => Conditions = conditions;
+    private AlertRouterState(ImmutableDictionary<string, AlertCondition> conditions, ImmutableDictionary<string, AlertSilence> silences)
+    {
+        Conditions = conditions;
+        Silences = silences;
+    }
 
     public ImmutableDictionary<string, AlertCondition> Conditions { get; }
+
+    /// <summary>Silences that run or are still to come (and those that ended, until the next one is created).</summary>
+    public ImmutableDictionary<string, AlertSilence> Silences { get; }
 
     private static readonly string[] LevelNames = ["ok", "warning", "critical", "emergency"];
 
@@ -48,9 +58,21 @@ public sealed class AlertRouterState
     public static string KeyOf(string type, string subject) => $"{ConditionOf(type)}|{subject}";
 
     public static AlertRouterState FromSnapshot(AlertRouterSnapshot snapshot) =>
-        new(snapshot.Conditions.ToImmutableDictionary(c => c.Key));
+        new(snapshot.Conditions.ToImmutableDictionary(c => c.Key), (snapshot.Silences ?? []).ToImmutableDictionary(s => s.Id));
 
-    public AlertRouterSnapshot ToSnapshot() => new(Conditions.Values.OrderBy(c => c.FirstSeen).ToList());
+    public AlertRouterSnapshot ToSnapshot() =>
+        new(Conditions.Values.OrderBy(c => c.FirstSeen).ToList(), Silences.Values.OrderBy(s => s.CreatedAt).ToList());
+
+    /// <summary>
+    /// When the silences that cover <paramref name="condition"/> at <paramref name="at"/> end, following silences that
+    /// overlap one another; null when none covers it then.
+    /// </summary>
+    public DateTimeOffset? SilencedUntil(AlertCondition condition, DateTimeOffset at)
+    {
+        var end = at;
+        while (Silences.Values.Where(s => s.Covers(condition, end)).Select(s => (DateTimeOffset?)s.Until).Max() is { } until) end = until;
+        return end > at ? end : null;
+    }
 
     /// <summary>What an event from the monitor bus changes.</summary>
     /// <param name="newId">Makes the id of a notification.</param>
@@ -78,6 +100,9 @@ public sealed class AlertRouterState
             return AndThenDue(new ConditionRaised(key, monitorEvent, now), key, now, timing, newId);
         if (!condition.Notified)
             return AndThenDue(new ConditionObserved(key, monitorEvent, now), key, now, timing, newId);
+        // Held back by a silence: observed now, told (once) when the silence ends (DecideDue).
+        if (SilencedUntil(condition with { LastEvent = monitorEvent }, now) is not null)
+            return [new ConditionObserved(key, monitorEvent, now)];
         if (monitorEvent.Severity == Severity.Critical && condition.NotifiedSeverity == Severity.Warning)
             return [Notify(key, AlertNotificationKind.Escalated, Severity.Critical, monitorEvent, now, newId)];
         return now >= condition.LastNotified + timing.Cooldown
@@ -91,7 +116,10 @@ public sealed class AlertRouterState
         if (!Conditions.TryGetValue(key, out var condition)) return [];
         var deadline = Deadline(condition, timing);
         if (deadline is null || now < deadline) return [];
-        var kind = condition.Notified ? AlertNotificationKind.Repeated : AlertNotificationKind.Raised;
+        var kind = !condition.Notified ? AlertNotificationKind.Raised
+            // Only a silence holds an escalation back: when it ends, it goes out as one.
+            : condition.Severity == Severity.Critical && condition.NotifiedSeverity == Severity.Warning ? AlertNotificationKind.Escalated
+            : AlertNotificationKind.Repeated;
         return [Notify(key, kind, condition.Severity, condition.LastEvent, now, newId)];
     }
 
@@ -99,15 +127,26 @@ public sealed class AlertRouterState
     public DateTimeOffset? NextDeadline(string key, AlertOptions timing) =>
         Conditions.TryGetValue(key, out var condition) ? Deadline(condition, timing) : null;
 
+    /// <summary>Folds a silence change into the state; silences that ended before a new one is created are dropped then.</summary>
+    public AlertRouterState Apply(ISilenceRecord record) => record switch
+    {
+        SilenceCreated created => new(Conditions, Silences
+            .Where(s => s.Value.Until > created.Silence.CreatedAt).ToImmutableDictionary()
+            .SetItem(created.Silence.Id, created.Silence)),
+        SilenceExpired expired when Silences.TryGetValue(expired.Id, out var silence) =>
+            new(Conditions, Silences.SetItem(silence.Id, silence with { Until = expired.At < silence.Until ? expired.At : silence.Until })),
+        _ => this,
+    };
+
     public AlertRouterState Apply(IAlertRecord record) => record switch
     {
         ConditionRaised raised => With(new AlertCondition(raised.Key, ConditionOf(raised.Event.Type), raised.Event.Subject, raised.Event.Severity,
             raised.At, LastNotified: null, NotifiedSeverity: null, RepeatDue: false, raised.Event)),
         ConditionObserved observed when Conditions.TryGetValue(observed.Key, out var condition) =>
             With(condition with { Severity = observed.Event.Severity, LastEvent = observed.Event, RepeatDue = condition.Notified }),
-        ConditionDropped dropped => new(Conditions.Remove(dropped.Key)),
-        ConditionAcknowledged acknowledged => new(Conditions.Remove(acknowledged.Key)),
-        AlertNotified { Notification.Kind: AlertNotificationKind.Resolved } resolved => new(Conditions.Remove(resolved.Key)),
+        ConditionDropped dropped => Without(dropped.Key),
+        ConditionAcknowledged acknowledged => Without(acknowledged.Key),
+        AlertNotified { Notification.Kind: AlertNotificationKind.Resolved } resolved => Without(resolved.Key),
         AlertNotified notified when Conditions.TryGetValue(notified.Key, out var condition) => With(condition with
         {
             Severity = notified.Notification.Severity,
@@ -120,12 +159,16 @@ public sealed class AlertRouterState
         _ => this,
     };
 
-    private static DateTimeOffset? Deadline(AlertCondition condition, AlertOptions timing) => condition switch
+    private DateTimeOffset? Deadline(AlertCondition condition, AlertOptions timing)
     {
-        { Notified: false } => condition.FirstSeen + timing.HysteresisOf(condition.LastEvent.Type),
-        { RepeatDue: true } => condition.LastNotified + timing.Cooldown,
-        _ => null,
-    };
+        DateTimeOffset? due = condition switch
+        {
+            { Notified: false } => condition.FirstSeen + timing.HysteresisOf(condition.LastEvent.Type),
+            { RepeatDue: true } => condition.LastNotified + timing.Cooldown,
+            _ => null,
+        };
+        return due is { } at ? SilencedUntil(condition, at) ?? at : null;
+    }
 
     // An event that arrives when the window is already over (a late timer, a zero hysteresis) notifies at once.
     private IReadOnlyList<IAlertRecord> AndThenDue(IAlertRecord first, string key, DateTimeOffset now, AlertOptions timing, Func<string> newId) =>
@@ -134,5 +177,7 @@ public sealed class AlertRouterState
     private static AlertNotified Notify(string key, AlertNotificationKind kind, Severity severity, MonitorEvent monitorEvent, DateTimeOffset now, Func<string> newId) =>
         new(new AlertNotification(newId(), key, kind, severity, monitorEvent, now));
 
-    private AlertRouterState With(AlertCondition condition) => new(Conditions.SetItem(condition.Key, condition));
+    private AlertRouterState With(AlertCondition condition) => new(Conditions.SetItem(condition.Key, condition), Silences);
+
+    private AlertRouterState Without(string key) => new(Conditions.Remove(key), Silences);
 }

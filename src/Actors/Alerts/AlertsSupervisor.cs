@@ -19,8 +19,7 @@ public sealed class AlertsSupervisor : ReceiveActor
         var router = supervision.RestartOnStop(Context, routerProps, "router");
         Receive<MonitorEvent>(message => router.Forward(message));
         Receive<SubscribeAck>(_ => { });
-        Receive<AlertRouter.Protocol.GetActiveAlerts>(message => router.Forward(message));
-        Receive<AlertRouter.Protocol.Acknowledge>(message => router.Forward(message));
+        Receive<AlertRouter.Protocol.IRequest>(message => router.Forward(message));
         Receive<Terminated>(terminated => supervision.GaveUp(terminated.ActorRef));
     }
 

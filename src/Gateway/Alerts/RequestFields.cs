@@ -32,6 +32,9 @@ public sealed class RequestFields
 
     public bool Has(string name) => _fields.ContainsKey(name);
 
+    /// <summary>The raw value of a field, for a nested object read with its own <see cref="RequestFields"/>; undefined when absent.</summary>
+    public JsonElement Element(string name) => _fields.TryGetValue(name, out var value) ? value : default;
+
     /// <summary>Every field must be one of <paramref name="known"/> or <paramref name="readOnly"/>.</summary>
     public void RejectUnknown(IReadOnlyCollection<string> known, IReadOnlyCollection<string> readOnly)
     {

@@ -81,7 +81,7 @@ public static class AlertSinkRoutes
 
         alerts.MapPut("/smtp", async (HttpRequest request, IRequiredActor<SmtpNotifierActor> smtp, CancellationToken ct) =>
             {
-                var (parsed, problem) = await ReadAsync(request, body => (SmtpSettingsRequest.Parse(body, out var errors), errors), ct);
+                var (parsed, problem) = await JsonBody.ReadAsync(request, body => (SmtpSettingsRequest.Parse(body, out var errors), errors), ct);
                 if (parsed is null) return problem!;
                 return ToResult(await smtp.ActorRef.Ask<SinkReply>(new SmtpNotifierActor.Protocol.Update(parsed), ActorQuery.Timeout, ct));
             })
@@ -100,26 +100,7 @@ public static class AlertSinkRoutes
     }
 
     private static Task<(WebhookInput? Request, IResult? Problem)> ReadWebhookAsync(HttpRequest request, DPlaneOSOptions options, CancellationToken ct) =>
-        ReadAsync(request, body => (WebhookRequest.Parse(body, options.AlertDelivery.Webhooks.AllowLinkLocalTargets, out var errors), errors), ct);
-
-    /// <summary>The body parsed by <paramref name="parse"/>, or the problem to answer: 400 for JSON that does not parse or fields that do not check.</summary>
-    private static async Task<(T? Request, IResult? Problem)> ReadAsync<T>(
-        HttpRequest request, Func<JsonElement, (T? Request, IDictionary<string, string[]> Errors)> parse, CancellationToken ct)
-        where T : class
-    {
-        JsonElement body;
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            body = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            return (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request body is not valid JSON", detail: ex.Message));
-        }
-        var (parsed, errors) = parse(body);
-        return parsed is null ? (null, Results.ValidationProblem(errors)) : (parsed, null);
-    }
+        JsonBody.ReadAsync(request, body => (WebhookRequest.Parse(body, options.AlertDelivery.Webhooks.AllowLinkLocalTargets, out var errors), errors), ct);
 
     private static IResult ToResult(SinkReply reply) => reply switch
     {

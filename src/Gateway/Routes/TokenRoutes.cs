@@ -21,18 +21,8 @@ public static class TokenRoutes
             .WithSummary("Every API token: name, role (read, operator, admin), created, expires. Never a token or its hash.");
         tokens.MapPost("", async (HttpRequest request, ApiTokenStore store, CancellationToken ct) =>
             {
-                JsonElement body;
-                try
-                {
-                    using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-                    body = document.RootElement.Clone();
-                }
-                catch (JsonException ex)
-                {
-                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request body is not valid JSON", detail: ex.Message);
-                }
-                var parsed = TokenRequest.Parse(body, out var errors);
-                if (parsed is null) return Results.ValidationProblem(errors);
+                var (parsed, problem) = await JsonBody.ReadAsync(request, body => (TokenRequest.Parse(body, out var errors), errors), ct);
+                if (parsed is null) return problem!;
                 var change = store.Create(parsed.Name, parsed.Role, parsed.Expires);
                 return change.Succeeded
                     ? Results.Created($"/api/system/tokens/{parsed.Name}", new CreatedToken(parsed.Name, parsed.Role, parsed.Expires, change.ClearToken!))

@@ -9,16 +9,6 @@ namespace DPlaneOS.Gateway.Tests.Auth;
 /// <summary>Roles over the real daemon's HTTP pipeline: read, operator and admin tokens, the 403 problem, /api/system/tokens.</summary>
 public sealed class ScopedTokenRoutesTests
 {
-    private static async Task<string> TokenAsync(DaemonFixture daemon, string name, TokenRole role)
-    {
-        var created = await daemon.Client(daemon.Token).PostAsJsonAsync("/api/system/tokens", new { name, role = role.Name() });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(name, body.GetProperty("name").GetString());
-        Assert.Equal(role.Name(), body.GetProperty("role").GetString());
-        return body.GetProperty("token").GetString()!;
-    }
-
     private static async Task AssertForbiddenAsync(HttpResponseMessage response, string needed, string held)
     {
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -34,7 +24,7 @@ public sealed class ScopedTokenRoutesTests
     public async Task A_read_token_reads_and_is_refused_every_change_with_the_role_it_needs()
     {
         await using var daemon = await DaemonFixture.StartAsync(new FakeZpool());
-        var read = daemon.Client(await TokenAsync(daemon, "grafana", TokenRole.Read));
+        var read = daemon.Client(await daemon.CreateTokenAsync("grafana", TokenRole.Read));
 
         Assert.Equal(HttpStatusCode.OK, (await read.GetAsync("/api/zfs/health")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await read.GetAsync("/api/alerts")).StatusCode);
@@ -52,7 +42,7 @@ public sealed class ScopedTokenRoutesTests
     public async Task An_operator_token_acknowledges_and_tests_but_changes_no_settings()
     {
         await using var daemon = await DaemonFixture.StartAsync(new FakeZpool());
-        var operatorClient = daemon.Client(await TokenAsync(daemon, "oncall", TokenRole.Operator));
+        var operatorClient = daemon.Client(await daemon.CreateTokenAsync("oncall", TokenRole.Operator));
 
         // Past authorization: an unknown key is the route's own 404, not a 403.
         var acknowledge = await operatorClient.PostAsJsonAsync("/api/alerts/acknowledge", new { key = "pool.degraded|tank" });
@@ -69,7 +59,7 @@ public sealed class ScopedTokenRoutesTests
     {
         await using var daemon = await DaemonFixture.StartAsync(new FakeZpool());
         var admin = daemon.Client(daemon.Token);
-        var token = await TokenAsync(daemon, "backup", TokenRole.Read);
+        var token = await daemon.CreateTokenAsync("backup", TokenRole.Read);
 
         var listed = await admin.GetFromJsonAsync<JsonElement>("/api/system/tokens");
         var text = listed.GetRawText();
