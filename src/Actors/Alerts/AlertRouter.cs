@@ -153,7 +153,7 @@ public sealed class AlertRouter : ReceivePersistentActor, IWithTimers
     private void ArmTimer(string key)
     {
         var timerKey = "due|" + key;
-        var deadline = _state.NextDeadline(key, _timing);
+        var deadline = _state.NextDeadline(key, _timing, Now);
         if (deadline is null)
         {
             Timers.Cancel(timerKey);

@@ -114,7 +114,7 @@ public sealed class AlertRouterState
     public IReadOnlyList<IAlertRecord> DecideDue(string key, DateTimeOffset now, AlertOptions timing, Func<string> newId)
     {
         if (!Conditions.TryGetValue(key, out var condition)) return [];
-        var deadline = Deadline(condition, timing);
+        var deadline = Deadline(condition, timing, now);
         if (deadline is null || now < deadline) return [];
         var kind = !condition.Notified ? AlertNotificationKind.Raised
             // Only a silence holds an escalation back: when it ends, it goes out as one.
@@ -124,8 +124,12 @@ public sealed class AlertRouterState
     }
 
     /// <summary>When <see cref="DecideDue"/> will next have something to say about the condition; null when nothing is waiting.</summary>
-    public DateTimeOffset? NextDeadline(string key, AlertOptions timing) =>
-        Conditions.TryGetValue(key, out var condition) ? Deadline(condition, timing) : null;
+    /// <param name="now">
+    /// When the timer is armed: a notice that became due before now but is held by a silence running now waits for
+    /// the end of that silence. Null: judged at the due time itself.
+    /// </param>
+    public DateTimeOffset? NextDeadline(string key, AlertOptions timing, DateTimeOffset? now = null) =>
+        Conditions.TryGetValue(key, out var condition) ? Deadline(condition, timing, now) : null;
 
     /// <summary>Folds a silence change into the state; silences that ended before a new one is created are dropped then.</summary>
     public AlertRouterState Apply(ISilenceRecord record) => record switch
@@ -159,7 +163,7 @@ public sealed class AlertRouterState
         _ => this,
     };
 
-    private DateTimeOffset? Deadline(AlertCondition condition, AlertOptions timing)
+    private DateTimeOffset? Deadline(AlertCondition condition, AlertOptions timing, DateTimeOffset? now)
     {
         DateTimeOffset? due = condition switch
         {
@@ -167,7 +171,10 @@ public sealed class AlertRouterState
             { RepeatDue: true } => condition.LastNotified + timing.Cooldown,
             _ => null,
         };
-        return due is { } at ? SilencedUntil(condition, at) ?? at : null;
+        if (due is not { } at) return null;
+        // Nothing goes out before it is due, and nothing while a silence covers the moment it would go out.
+        var sendAt = now is { } current && current > at ? current : at;
+        return SilencedUntil(condition, sendAt) ?? at;
     }
 
     // An event that arrives when the window is already over (a late timer, a zero hysteresis) notifies at once.
