@@ -27,24 +27,14 @@ public sealed record FleetIncarnationEnded(int Incarnation, bool WasMember, stri
 /// incarnations, runs on the injected <see cref="TimeProvider"/>; every other timeout (joining, downing,
 /// TLS handshakes) is Akka's, inside the fleet system.
 /// </remarks>
-public sealed class FleetPlane : IHostedService, IAsyncDisposable
+public sealed class FleetPlane(FleetOptions options, NodeIdentity node, TimeProvider time, ILogger<FleetPlane>? logger = null)
+    : IHostedService, IAsyncDisposable
 {
-    private readonly FleetOptions _options;
-    private readonly NodeIdentity _node;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
+    private readonly ILogger _logger = logger ?? NullLogger<FleetPlane>.Instance;
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private ActorSystem? _current;
     private int _incarnations;
-
-    public FleetPlane(FleetOptions options, NodeIdentity node, TimeProvider time, ILogger<FleetPlane>? logger = null)
-    {
-        _options = options;
-        _node = node;
-        _time = time;
-        _logger = logger ?? NullLogger<FleetPlane>.Instance;
-    }
 
     /// <summary>The current fleet actor system; null between two incarnations and when the fleet is off.</summary>
     public ActorSystem? Current => Volatile.Read(ref _current);
@@ -63,19 +53,19 @@ public sealed class FleetPlane : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!_options.Enabled)
+        if (!options.Enabled)
         {
             _logger.LogInformation("Fleet plane off: no {Section}:SeedNodes, no fleet port opened", FleetOptions.Section);
             return Task.CompletedTask;
         }
-        _options.Validate();
-        var credentials = FleetCredentials.Load(_options);
-        var validator = new FleetPeerValidator(new FleetTrust(credentials.Ca, _time), refused => PeerRefused?.Invoke(refused));
+        options.Validate();
+        var credentials = FleetCredentials.Load(options);
+        var validator = new FleetPeerValidator(new FleetTrust(credentials.Ca, time), refused => PeerRefused?.Invoke(refused));
         var own = validator.Check(credentials.Certificate);
         if (own is not null)
             throw new InvalidOperationException($"{FleetOptions.Section}:CertificatePath: this node's own certificate is refused by its own fleet CA ({own}); every peer would refuse it");
-        _logger.LogInformation("Fleet plane: {Node} at {Host}:{Port}, seeds {Seeds}", _node.Name, _options.Hostname, _options.Port,
-            string.Join(", ", _options.SeedNodes));
+        _logger.LogInformation("Fleet plane: {Node} at {Host}:{Port}, seeds {Seeds}", node.Name, options.Hostname, options.Port,
+            string.Join(", ", options.SeedNodes));
         _loop = Task.Run(() => RunAsync(credentials, validator, _stop.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -104,7 +94,7 @@ public sealed class FleetPlane : IHostedService, IAsyncDisposable
             var incarnation = Interlocked.Increment(ref _incarnations);
             var (wasMember, reason) = await RunIncarnationAsync(incarnation, credentials, validator, stop).ConfigureAwait(false);
             failures = FleetRebuildPolicy.NextFailureCount(failures, wasMember);
-            var next = FleetRebuildPolicy.Backoff(failures, _options);
+            var next = FleetRebuildPolicy.Backoff(failures, options);
             if (stop.IsCancellationRequested)
                 break;
             _logger.LogWarning("Fleet plane: incarnation {Incarnation} ended ({Reason}, was a member: {WasMember}); next in {Next}",
@@ -112,7 +102,7 @@ public sealed class FleetPlane : IHostedService, IAsyncDisposable
             IncarnationEnded?.Invoke(new FleetIncarnationEnded(incarnation, wasMember, reason, next));
             try
             {
-                await Task.Delay(next, _time, stop).ConfigureAwait(false);
+                await Task.Delay(next, time, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -127,7 +117,7 @@ public sealed class FleetPlane : IHostedService, IAsyncDisposable
         ActorSystem system;
         try
         {
-            system = ActorSystem.Create(FleetSystemConfig.SystemName, FleetSystemConfig.Setup(_options, _node, credentials, validator));
+            system = ActorSystem.Create(FleetSystemConfig.SystemName, FleetSystemConfig.Setup(options, node, credentials, validator));
         }
         catch (Exception e)
         {
