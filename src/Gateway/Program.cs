@@ -6,6 +6,7 @@ using DPlaneOS.Actors.Support;
 using DPlaneOS.Gateway.Cli;
 using DPlaneOS.Gateway.Auth;
 using DPlaneOS.Gateway.Hosting;
+using DPlaneOS.Gateway.OpenApi;
 using DPlaneOS.Actors.Fleet;
 using DPlaneOS.Actors.Fleet.Summary;
 using DPlaneOS.Gateway.Routes;
@@ -145,7 +146,7 @@ public class Program
         });
         builder.Services.AddSingleton<SerializedViews>();
         builder.Services.AddMonitorSocket(builder.Configuration.GetSection(MonitorSocketOptions.Section).Get<MonitorSocketOptions>() ?? new MonitorSocketOptions());
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddOpenApi("v1", openApi => openApi.AddDaemonTransformers());
     }
 
     private static void ConfigurePipeline(WebApplication app, DPlaneOSOptions options)
