@@ -18,7 +18,7 @@ configuration=${CONFIGURATION:-Release}
 source "$repo/scripts/lab/common.sh"
 
 install_packages() {
-  ensure_packages zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl jq procps psmisc nodejs npm
+  ensure_packages zfs-fuse smartmontools samba smbclient docker.io busybox-static postgresql nix-bin shellcheck openssl jq procps psmisc iproute2 util-linux nodejs npm
   command -v dotnet >/dev/null || { log "dotnet SDK not found"; exit 1; }
   # Verifiers nobody here wrote, at the versions their lock files pin.
   log "installing the npm test tools (tests/tools)"
@@ -59,6 +59,8 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 install_packages
+# Namespaces (and the host leg) left over by a killed fleet partition run.
+"$repo/scripts/lab/fleet-net.sh" down >/dev/null 2>&1 || true
 start zfs
 start docker
 export DPLANEOS_TEST_DOCKER_SOCK=$LAB_ROOT/docker/docker.sock
