@@ -124,8 +124,8 @@ public class Program
         builder.Services.AddSingleton<SmartReader>();
         builder.Services.AddSingleton<PreUpgradeSnapshotter>();
         builder.Services.AddSupportBundle();
-        builder.Services.AddFleetView();
         builder.Services.AddFleetPlane(options.Fleet);
+        builder.Services.AddFleetView();
 
         builder.Services.AddPoolHeartbeat(options);
         builder.Services.AddDPlaneOSActors(options, Path.Combine(AppContext.BaseDirectory, "hocon", "dplaned.conf"));

@@ -39,6 +39,9 @@ public sealed class FleetOptions
     /// <summary>Upper bound of the wait between rebuilds (doubling from <see cref="RebuildMinBackoff"/>).</summary>
     public TimeSpan RebuildMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often this node writes its summary into the fleet's replicated data.</summary>
+    public TimeSpan SummaryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>True when seed nodes are configured: only then is there a fleet plane.</summary>
     public bool Enabled => SeedNodes.Count > 0;
 
@@ -76,6 +79,8 @@ public sealed class FleetOptions
             errors.Add($"{Section}:JoinTimeout must be positive (is {JoinTimeout})");
         if (RebuildMinBackoff <= TimeSpan.Zero || RebuildMaxBackoff < RebuildMinBackoff)
             errors.Add($"{Section}:RebuildMinBackoff must be positive and RebuildMaxBackoff at least as long (are {RebuildMinBackoff}, {RebuildMaxBackoff})");
+        if (SummaryInterval <= TimeSpan.Zero)
+            errors.Add($"{Section}:SummaryInterval must be positive (is {SummaryInterval})");
         if (errors.Count > 0)
             throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
     }

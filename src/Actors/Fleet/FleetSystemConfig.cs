@@ -63,6 +63,19 @@ public static class FleetSystemConfig
                 run-coordinated-shutdown-when-down = on
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver.active-strategy = keep-majority
+                # A SIGKILLed node must be raised (fleet.node-unreachable) within 10 s. Heartbeats every 1 s; the
+                # phi detector marks a node unreachable once no heartbeat came for about the acceptable pause (3 s)
+                # plus the mean interval (1 s) and a few 100 ms of deviation: ~4-5 s, then up to one gossip round
+                # (1 s) until the singleton's node hears of it. A pause of 3 s still rides out a long GC or a busy
+                # two-core box. The watcher raises on unreachability, not on downing; the SBR downs after the
+                # membership was stable for 4 s more (~9 s), which also bounds a hand-over when the dead node was
+                # the singleton's own (the next oldest takes over when it is removed).
+                failure-detector {
+                  heartbeat-interval = 1s
+                  acceptable-heartbeat-pause = 3s
+                  threshold = 8.0
+                }
+                split-brain-resolver.stable-after = 4s
               }
             }
             """));

@@ -3,14 +3,14 @@ using static DPlaneOS.Actors.Events.TopicMediator.Protocol;
 namespace DPlaneOS.Gateway.WebSockets;
 
 /// <summary>
-/// One per WebSocket client: subscribes to the monitor and alert topics, keeps what the client's
+/// One per WebSocket client: subscribes to the monitor, fleet (other nodes' events) and alert topics, keeps what the client's
 /// filter wants and queues the encoded frames in its <see cref="SocketOutbox"/>. It never touches the
 /// socket, so a slow client costs only its own queue. The <c>ready</c> frame goes first, once both
 /// subscriptions are acknowledged; anything that arrives before is held until then.
 /// </summary>
 public sealed class MonitorSocketSession : ReceiveActor, IWithStash
 {
-    private static readonly string[] Topics = [MonitorBus.Topic, AlertBus.Topic];
+    private static readonly string[] Topics = [MonitorBus.Topic, MonitorBus.FleetTopic, AlertBus.Topic];
 
     private readonly IActorRef _mediator;
     private readonly MonitorSocketFilter _filter;

@@ -17,7 +17,7 @@ public sealed class LocalNodeSummary(
     IRequiredActor<AlertsSupervisor> alerts,
     IRequiredActor<NodeLifecycleActor> lifecycle,
     NodeIdentity node,
-    TimeProvider time)
+    TimeProvider time) : INodeSummarySource
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
